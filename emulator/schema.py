@@ -1,0 +1,399 @@
+"""The emulated org's object model: which objects exist, their fields, types and picklists.
+
+Field lists are a curated subset of the real v64 describes in ../shared/reference/describe/
+(names, types and flags match Salesforce). Each object is written as a small table of lines,
+`Name type flags...`, so a newcomer can read the whole org on one screen:
+
+    ref=A,B      reference targets (several = polymorphic)    rel=Owner   relationship name
+    len=N        string length                               req         required on create
+    ro           read-only (not createable or updateable)    co          create-only
+    pick=NAME    picklist values from PICKLISTS[NAME]         restricted  restricted picklist
+    ext          external ID (also unique, idLookup)          custom      custom field (__c)
+    compound=X   component of compound field X                formula     value computed by SQL
+"""
+
+from dataclasses import dataclass, field as dc_field
+
+STORAGE_TYPES = {
+    "id": "VARCHAR", "reference": "VARCHAR", "string": "VARCHAR", "picklist": "VARCHAR",
+    "multipicklist": "VARCHAR", "combobox": "VARCHAR", "textarea": "VARCHAR", "email": "VARCHAR",
+    "phone": "VARCHAR", "url": "VARCHAR", "boolean": "BOOLEAN", "int": "BIGINT", "double": "DOUBLE",
+    "currency": "DOUBLE", "percent": "DOUBLE", "date": "DATE", "datetime": "TIMESTAMP",
+}
+
+# (value, active). Inactive values stay in describe and on old records, as in a real org.
+PICKLISTS: dict[str, list[tuple[str, bool]]] = {
+    "OpportunityType": [
+        ("New Customer", True), ("Existing Customer - Upgrade", True),
+        ("Existing Customer - Replacement", True), ("Existing Customer - Downgrade", True),
+        ("Renewal (legacy)", False),
+    ],
+    "LeadSource": [("Web", True), ("Phone Inquiry", True), ("Partner Referral", True),
+                   ("Purchased List", True), ("Other", True)],
+    "ForecastCategoryName": [("Omitted", True), ("Pipeline", True), ("Best Case", True),
+                             ("Commit", True), ("Closed", True)],
+    "ForecastCategory": [("Omitted", True), ("Pipeline", True), ("BestCase", True),
+                         ("MostLikely", True), ("Forecast", True), ("Closed", True)],
+    "Region": [("AMER", True), ("EMEA", True), ("APAC", True), ("LATAM", True), ("ANZ", False)],
+    "AccountType": [("Prospect", True), ("Customer - Direct", True), ("Customer - Channel", True),
+                    ("Partner", True), ("Other", True)],
+    "Industry": [("Technology", True), ("Finance", True), ("Healthcare", True), ("Retail", True),
+                 ("Manufacturing", True), ("Education", True)],
+    "GeocodeAccuracy": [("Address", True), ("Street", True), ("City", True), ("Zip", True)],
+    "Salutation": [("Mr.", True), ("Ms.", True), ("Mrs.", True), ("Dr.", True), ("Prof.", True)],
+    "TaskStatus": [("Not Started", True), ("In Progress", True), ("Completed", True),
+                   ("Waiting on someone else", True), ("Deferred", True)],
+    "TaskPriority": [("High", True), ("Normal", True), ("Low", True)],
+    "TaskSubtype": [("Task", True), ("Email", True), ("ListEmail", True), ("Cadence", True),
+                    ("Call", True), ("LinkedIn", True)],
+    "ActivitySubject": [("Call", True), ("Email", True), ("Meeting", True),
+                        ("Send Letter/Quote", True), ("Other", True)],
+    "ShowAs": [("Busy", True), ("OutOfOffice", True), ("Free", True)],
+    "EventSubtype": [("Event", True)],
+    "EmailStatus": [("0", True), ("1", True), ("2", True), ("3", True), ("4", True), ("5", True)],
+    "ContactRole": [("Business User", True), ("Decision Maker", True), ("Economic Buyer", True),
+                    ("Economic Decision Maker", True), ("Evaluator", True),
+                    ("Executive Sponsor", True), ("Influencer", True), ("Technical Buyer", True),
+                    ("Other", True)],
+    "UserType": [("Standard", True), ("PowerPartner", True), ("CsnOnly", True)],
+    "TimeZone": [("America/Los_Angeles", True), ("America/New_York", True),
+                 ("Europe/London", True), ("Europe/Berlin", True), ("Asia/Tokyo", True),
+                 ("Australia/Sydney", True)],
+    "SobjectType": [("Account", True), ("Opportunity", True), ("Contact", True)],
+    "ProjectStatus": [("Planned", True), ("Active", True), ("Done", True), ("Cancelled", False)],
+    # Opportunity.StageName values come from the OpportunityStage records; see stage_picklist().
+}
+
+# Formula fields: the DuckDB SQL that computes them from the same row ({t} is the row's table
+# alias) and the formula text describe shows.
+FORMULAS = {
+    ("Opportunity", "Is_Large_Deal__c"): ('coalesce({t}."Amount" >= 100000, false)',
+                                          "Amount >= 100000"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    length: int = 0
+    required: bool = False
+    createable: bool = True
+    updateable: bool = True
+    reference_to: tuple[str, ...] = ()
+    relationship_name: str | None = None
+    picklist: str | None = None
+    restricted: bool = False
+    external_id: bool = False
+    custom: bool = False
+    compound_field_name: str | None = None
+    formula: str | None = None
+
+    @property
+    def nillable(self) -> bool:
+        return not self.required and self.type not in ("id", "boolean")
+
+    @property
+    def stored(self) -> bool:
+        """Compound address fields and formulas are computed, not stored."""
+        return self.type != "address" and self.formula is None
+
+    @property
+    def polymorphic(self) -> bool:
+        return len(self.reference_to) > 1
+
+
+@dataclass
+class ObjectDef:
+    name: str
+    key_prefix: str
+    label: str
+    label_plural: str
+    fields: dict[str, Field] = dc_field(default_factory=dict)
+    custom: bool = False
+    createable: bool = True
+    deletable: bool = True
+
+    def field(self, name: str) -> Field | None:
+        """Case-insensitive field lookup, as SOQL and the REST API do it."""
+        return self._by_lower().get(name.lower())
+
+    def relationship(self, name: str) -> Field | None:
+        """The reference field behind a relationship name (`Owner` -> OwnerId), case-insensitive."""
+        for f in self.fields.values():
+            if f.relationship_name and f.relationship_name.lower() == name.lower():
+                return f
+        return None
+
+    @property
+    def has_is_deleted(self) -> bool:
+        return "IsDeleted" in self.fields
+
+    def stored_fields(self) -> list[Field]:
+        return [f for f in self.fields.values() if f.stored]
+
+    def _by_lower(self) -> dict[str, Field]:
+        cache = self.__dict__.get("_lower")
+        if cache is None or len(cache) != len(self.fields):
+            cache = {k.lower(): v for k, v in self.fields.items()}
+            self.__dict__["_lower"] = cache
+        return cache
+
+
+SYSTEM_FIELDS = """
+CreatedDate datetime ro
+CreatedById reference ref=User rel=CreatedBy ro
+LastModifiedDate datetime ro
+LastModifiedById reference ref=User rel=LastModifiedBy ro
+SystemModstamp datetime ro
+"""
+
+OBJECT_LINES: dict[str, tuple[str, str, str, str]] = {
+    # name: (key prefix, label, plural, field lines). IsDeleted is on every object with a recycle bin.
+    "User": ("005", "User", "Users", """
+Id id ro
+Username string len=80 req
+LastName string len=80 req
+FirstName string len=40
+Name string len=121 ro
+Email email len=128 req
+Alias string len=8 req
+IsActive boolean
+Title string len=80
+Department string len=80
+UserType picklist pick=UserType ro
+TimeZoneSidKey picklist pick=TimeZone req restricted
+ManagerId reference ref=User rel=Manager
+LastLoginDate datetime ro
+"""),
+    "OpportunityStage": ("01J", "Opportunity Stage", "Opportunity Stages", """
+Id id ro
+MasterLabel string len=255 ro
+ApiName string len=255 ro
+IsActive boolean ro
+SortOrder int ro
+IsClosed boolean ro
+IsWon boolean ro
+ForecastCategory picklist pick=ForecastCategory ro
+ForecastCategoryName picklist pick=ForecastCategoryName ro
+DefaultProbability percent ro
+Description string len=255 ro
+"""),
+    "RecordType": ("012", "Record Type", "Record Types", """
+Id id ro
+Name string len=80 req
+DeveloperName string len=80 req
+NamespacePrefix string len=15 ro
+Description string len=255
+SobjectType picklist pick=SobjectType req co
+IsActive boolean
+"""),
+    "Account": ("001", "Account", "Accounts", """
+Id id ro
+IsDeleted boolean ro
+Name string len=255 req
+Type picklist pick=AccountType
+RecordTypeId reference ref=RecordType rel=RecordType
+ParentId reference ref=Account rel=Parent
+BillingStreet textarea len=255 compound=BillingAddress
+BillingCity string len=40 compound=BillingAddress
+BillingState string len=80 compound=BillingAddress
+BillingPostalCode string len=20 compound=BillingAddress
+BillingCountry string len=80 compound=BillingAddress
+BillingLatitude double compound=BillingAddress
+BillingLongitude double compound=BillingAddress
+BillingGeocodeAccuracy picklist pick=GeocodeAccuracy restricted compound=BillingAddress
+BillingAddress address ro
+Phone phone len=40
+Website url len=255
+Industry picklist pick=Industry
+AnnualRevenue currency
+NumberOfEmployees int
+Description textarea len=32000
+OwnerId reference ref=User rel=Owner
+LastActivityDate date ro
+"""),
+    "Contact": ("003", "Contact", "Contacts", """
+Id id ro
+IsDeleted boolean ro
+AccountId reference ref=Account rel=Account
+LastName string len=80 req
+FirstName string len=40
+Salutation picklist pick=Salutation
+Name string len=121 ro
+Email email len=80
+Phone phone len=40
+MobilePhone phone len=40
+Title string len=128
+Department string len=80
+LeadSource picklist pick=LeadSource
+Description textarea len=32000
+OwnerId reference ref=User rel=Owner
+LastActivityDate date ro
+"""),
+    "Opportunity": ("006", "Opportunity", "Opportunities", """
+Id id ro
+IsDeleted boolean ro
+AccountId reference ref=Account rel=Account
+RecordTypeId reference ref=RecordType rel=RecordType
+IsPrivate boolean
+Name string len=120 req
+Description textarea len=32000
+StageName picklist pick=Stage req
+Amount currency
+Probability percent
+ExpectedRevenue currency ro
+TotalOpportunityQuantity double
+CloseDate date req
+Type picklist pick=OpportunityType
+NextStep string len=255
+LeadSource picklist pick=LeadSource
+IsClosed boolean ro
+IsWon boolean ro
+ForecastCategory picklist pick=ForecastCategory ro
+ForecastCategoryName picklist pick=ForecastCategoryName restricted
+OwnerId reference ref=User rel=Owner
+LastActivityDate date ro
+LastStageChangeDate datetime ro
+FiscalQuarter int ro
+FiscalYear int ro
+Region__c picklist pick=Region custom
+Is_Large_Deal__c boolean custom formula ro
+"""),
+    "OpportunityContactRole": ("00K", "Opportunity Contact Role", "Opportunity Contact Role", """
+Id id ro
+IsDeleted boolean ro
+OpportunityId reference ref=Opportunity rel=Opportunity req co
+ContactId reference ref=Contact rel=Contact req
+Role picklist pick=ContactRole
+IsPrimary boolean
+"""),
+    "Task": ("00T", "Task", "Tasks", """
+Id id ro
+IsDeleted boolean ro
+WhoId reference ref=Contact,Lead rel=Who
+WhatId reference ref=Opportunity,Account rel=What
+Subject combobox len=255 pick=ActivitySubject
+ActivityDate date
+Status picklist pick=TaskStatus req restricted
+Priority picklist pick=TaskPriority req restricted
+IsHighPriority boolean ro
+OwnerId reference ref=User rel=Owner
+Description textarea len=32000
+AccountId reference ref=Account rel=Account ro
+IsClosed boolean ro
+IsArchived boolean ro
+TaskSubtype picklist pick=TaskSubtype restricted co
+CompletedDateTime datetime ro
+Dealsync_Key__c string len=255 ext custom
+"""),
+    "Event": ("00U", "Event", "Events", """
+Id id ro
+IsDeleted boolean ro
+WhoId reference ref=Contact,Lead rel=Who
+WhatId reference ref=Opportunity,Account rel=What
+Subject combobox len=255 pick=ActivitySubject
+Location string len=255
+IsAllDayEvent boolean
+ActivityDateTime datetime
+ActivityDate date
+DurationInMinutes int
+StartDateTime datetime
+EndDateTime datetime
+Description textarea len=32000
+AccountId reference ref=Account rel=Account ro
+OwnerId reference ref=User rel=Owner
+ShowAs picklist pick=ShowAs restricted
+EventSubtype picklist pick=EventSubtype restricted co
+IsArchived boolean ro
+"""),
+    "EmailMessage": ("02s", "Email Message", "Email Messages", """
+Id id ro
+IsDeleted boolean ro
+ParentId reference ref=Case rel=Parent co
+ActivityId reference ref=Task rel=Activity co
+Subject string len=3000
+TextBody textarea len=131072
+HtmlBody textarea len=131072
+FromName string len=1000
+FromAddress email len=1000
+ToAddress string len=4000
+CcAddress string len=4000
+BccAddress string len=4000
+Incoming boolean co
+HasAttachment boolean ro
+Status picklist pick=EmailStatus req restricted
+MessageDate datetime
+RelatedToId reference ref=Opportunity,Account rel=RelatedTo
+ThreadIdentifier string len=255
+"""),
+    "Project__c": ("a0P", "Project", "Projects", """
+Id id ro
+IsDeleted boolean ro
+Name string len=80
+OwnerId reference ref=User rel=Owner
+Opportunity__c reference ref=Opportunity rel=Opportunity__r custom
+Status__c picklist pick=ProjectStatus custom
+Hours__c double custom
+"""),
+}
+
+
+def _parse_field(obj_name: str, line: str) -> Field:
+    name, ftype, *flags = line.split()
+    kw: dict = {}
+    for flag in flags:
+        key, _, value = flag.partition("=")
+        if key == "ro":
+            kw.update(createable=False, updateable=False)
+        elif key == "co":
+            kw["updateable"] = False
+        elif key == "req":
+            kw["required"] = True
+        elif key == "len":
+            kw["length"] = int(value)
+        elif key == "ref":
+            kw["reference_to"] = tuple(value.split(","))
+        elif key == "rel":
+            kw["relationship_name"] = value
+        elif key == "pick":
+            kw["picklist"] = value
+        elif key == "restricted":
+            kw["restricted"] = True
+        elif key == "ext":
+            kw["external_id"] = True
+        elif key == "custom":
+            kw["custom"] = True
+        elif key == "compound":
+            kw["compound_field_name"] = value
+        elif key == "formula":
+            kw["formula"] = FORMULAS[(obj_name, name)][0]
+        else:
+            raise ValueError(f"unknown schema flag {flag!r} on {obj_name}.{name}")
+    if ftype in ("id", "reference"):
+        kw.setdefault("length", 18)
+    return Field(name=name, type=ftype, **kw)
+
+
+def build_objects() -> dict[str, ObjectDef]:
+    """Parse OBJECT_LINES into ObjectDefs. A fresh dict each call, so an org can add fields."""
+    objects = {}
+    for name, (prefix, label, plural, lines) in OBJECT_LINES.items():
+        obj = ObjectDef(name=name, key_prefix=prefix, label=label, label_plural=plural,
+                        custom=name.endswith("__c"))
+        for line in (lines + SYSTEM_FIELDS).strip().splitlines():
+            f = _parse_field(name, line)
+            obj.fields[f.name] = f
+        if name in ("User",):
+            obj.deletable = False
+        if name in ("OpportunityStage",):
+            obj.createable = obj.deletable = False
+        objects[name] = obj
+    return objects
+
+
+def picklist_values(obj: ObjectDef, f: Field, stages: list[tuple[str, bool]] | None = None):
+    """(value, active) pairs for a picklist field; StageName's come from OpportunityStage rows."""
+    if f.picklist == "Stage":
+        return stages or []
+    return PICKLISTS.get(f.picklist or "", [])

@@ -381,7 +381,7 @@ def build_objects() -> dict[str, ObjectDef]:
     for name, (prefix, label, plural, lines) in OBJECT_LINES.items():
         obj = ObjectDef(name=name, key_prefix=prefix, label=label, label_plural=plural,
                         custom=name.endswith("__c"))
-        for line in (lines + SYSTEM_FIELDS).strip().splitlines():
+        for line in filter(str.strip, (lines + SYSTEM_FIELDS).splitlines()):
             f = _parse_field(name, line)
             obj.fields[f.name] = f
         if name in ("User",):

@@ -163,9 +163,9 @@ def query_results(app, request: Request) -> Response:
     max_records = int(request.query.get("maxRecords") or 50000)
     offset = _offset(request.query["locator"]) if request.query.get("locator") else 0
     total = job["numberRecordsProcessed"]
-    table = app.store.con.cursor().execute(
+    table = app.store.con.cursor().sql(
         f'SELECT * FROM "{job["_table"]}" WHERE rowid >= ? AND rowid < ? ORDER BY rowid',
-        [offset, offset + max_records]).fetch_arrow_table()
+        params=[offset, offset + max_records]).to_arrow_table()
     table = table.rename_columns(job["_header"])
     out = io.BytesIO()
     pa_csv.write_csv(table, out, pa_csv.WriteOptions(

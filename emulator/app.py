@@ -6,8 +6,10 @@ metered response carries `Sforce-Limit-Info`, which is how clients watch their q
 """
 
 import secrets
+import sys
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 
@@ -136,6 +138,10 @@ class EmulatorApp:
             response = handler(request)
         except ApiError as exc:
             response = Response.error(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug answers 500 like Salesforce, and is printed
+            traceback.print_exc(file=sys.stderr)
+            response = Response.error(ApiError(500, "UNKNOWN_EXCEPTION",
+                                               f"An unexpected error occurred: {exc}"))
         response.headers.update(headers)
         if drop is not None:
             response.headers["X-Emulator-Drop-After"] = str(drop.after_bytes)

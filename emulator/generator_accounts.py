@@ -10,18 +10,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .generator_plan import Plan, insert_columns
-from .generator_random import (MS_PER_DAY, as_text, deletion, join, lifecycle, mint_ids,
+from .generator_plan import Plan, insert_columns, values_of
+from .generator_random import (as_text, deletion, from_quantiles, join, lifecycle, mint_ids,
                                null_where, timestamps, where)
 from .generator_setup import ACCOUNT_RECORD_TYPE
 from .generator_text import (CITIES, COMPANY_ROOTS, COMPANY_SECTORS, COMPANY_SUFFIXES,
                              DEPARTMENTS, DESCRIPTIONS, FIRST_NAMES, LAST_NAMES, TITLES, TLDS,
                              display_and_slug, long_text, take)
-from .schema import PICKLISTS
 from .store import Store
 
 CONTACT_DELETED_SHARE = 0.01
 LONG_DESCRIPTION = long_text(30_000)
+REVENUES = [(0, 100_000), (0.5, 5_000_000), (0.9, 100_000_000), (1, 1_000_000_000)]
 
 
 def _bucket_ms(plan: Plan) -> float:
@@ -60,8 +60,9 @@ def contact_of(plan: Plan, account: np.ndarray, slot: np.ndarray) -> np.ndarray:
 
 def contact_created(plan: Plan, j: np.ndarray) -> np.ndarray:
     a, slot = contact_account(plan, j)
-    offset = (slot + 0.1 + 0.8 * plan.rand.unit("contact.created", j)) / plan.scale.contacts_per_account
-    return account_created(plan, a) + (offset * 0.85 * _bucket_ms(plan)).astype(np.int64)
+    offset = slot + 0.1 + 0.8 * plan.rand.unit("contact.created", j)
+    offset_ms = offset / plan.scale.contacts_per_account * 0.85 * _bucket_ms(plan)
+    return account_created(plan, a) + offset_ms.astype(np.int64)
 
 
 def contact_deletion(plan: Plan, j: np.ndarray):
@@ -87,6 +88,12 @@ def contact_email(plan: Plan, j: np.ndarray) -> pa.Array:
     return null_where(plan.rand.chance("contact.email_missing", j, 0.05), email)
 
 
+def short_description(plan: Plan, salt: str, numbers: np.ndarray, share: float) -> pa.Array:
+    """A one-line Description on `share` of the records, NULL on the others."""
+    text = take(DESCRIPTIONS, plan.rand.below(salt, numbers, len(DESCRIPTIONS)))
+    return null_where(~plan.rand.chance(salt + ".present", numbers, share), text)
+
+
 def _owner_ids(store: Store, plan: Plan, salt: str, numbers: np.ndarray) -> pa.Array:
     return mint_ids(store.objects["User"].key_prefix, plan.sales_users(salt, numbers))
 
@@ -108,13 +115,12 @@ def generate_accounts(store: Store, plan: Plan) -> int:
         lat = np.array([c[4] for c in CITIES])[city] + rand.unit("account.lat", a) * 0.05
         lon = np.array([c[5] for c in CITIES])[city] + rand.unit("account.lon", a) * 0.05
         long_description = a % 250 == 125
-        description = null_where(~rand.chance("account.described", a, 0.2),
-                                 take(DESCRIPTIONS, rand.below("account.description", a, len(DESCRIPTIONS))))
+        description = short_description(plan, "account.description", a, 0.2)
         owner = _owner_ids(store, plan, "account.owner", a)
         rows += insert_columns(store, "Account", {
             "Id": mint_ids(prefix, a), "IsDeleted": pa.array(np.zeros(len(a), bool)),
-            "Name": name, "Type": rand.pick("account.type", a, [v for v, _ in PICKLISTS["AccountType"]],
-                                            [10, 50, 20, 10, 10]),
+            "Name": name,
+            "Type": rand.pick("account.type", a, values_of("AccountType"), [10, 50, 20, 10, 10]),
             "RecordTypeId": mint_ids(store.objects["RecordType"].key_prefix,
                                      np.full(len(a), ACCOUNT_RECORD_TYPE)),
             "ParentId": mint_ids(prefix, 1 + rand.below("account.parent", a, np.maximum(a - 1, 1)),
@@ -129,8 +135,9 @@ def generate_accounts(store: Store, plan: Plan) -> int:
             "BillingGeocodeAccuracy": null_where(no_address, pa.array(["Address"] * len(a))),
             "Phone": join("+1 555 ", as_text(1000 + rand.below("account.phone", a, 9000))),
             "Website": join("https://www.", domain),
-            "Industry": rand.pick("account.industry", a, [v for v, _ in PICKLISTS["Industry"]]),
-            "AnnualRevenue": pa.array(np.round(10 ** (5 + 4 * rand.unit("account.revenue", a)), -3)),
+            "Industry": rand.pick("account.industry", a, values_of("Industry")),
+            "AnnualRevenue": pa.array(
+                np.round(from_quantiles(rand, "account.revenue", a, REVENUES), -3)),
             "NumberOfEmployees": pa.array(5 + rand.below("account.employees", a, 20_000)),
             "Description": where(long_description, LONG_DESCRIPTION, description),
             "OwnerId": owner, "CreatedById": owner, "LastModifiedById": owner,
@@ -151,22 +158,19 @@ def generate_contacts(store: Store, plan: Plan) -> int:
         deleted, until = contact_deletion(plan, j)
         modified, modstamp = lifecycle(rand, "contact", j, created, until, deleted, plan.now_ms)
         owner = _owner_ids(store, plan, "contact.owner", j)
-        description = null_where(~rand.chance("contact.described", j, 0.05),
-                                 take(DESCRIPTIONS, rand.below("contact.description", j, len(DESCRIPTIONS))))
+        description = short_description(plan, "contact.description", j, 0.05)
         rows += insert_columns(store, "Contact", {
             "Id": mint_ids(store.objects["Contact"].key_prefix, j), "IsDeleted": pa.array(deleted),
             "AccountId": mint_ids(store.objects["Account"].key_prefix, a, null_mask=orphan),
             "FirstName": first, "LastName": last, "Name": join(first, last, sep=" "),
-            "Salutation": rand.pick("contact.salutation", j,
-                                    [v for v, _ in PICKLISTS["Salutation"]] + [None]),
+            "Salutation": rand.pick("contact.salutation", j, values_of("Salutation") + [None]),
             "Email": contact_email(plan, j),
             "Phone": join("+44 20 7946 ", as_text(1000 + rand.below("contact.phone", j, 9000))),
-            "MobilePhone": null_where(rand.chance("contact.no_mobile", j, 0.6),
-                                      join("+49 151 ", as_text(rand.below("contact.mobile", j, 10**8)))),
+            "MobilePhone": null_where(rand.chance("contact.no_mobile", j, 0.6), join(
+                "+49 151 ", as_text(rand.below("contact.mobile", j, 100_000_000)))),
             "Title": rand.pick("contact.title", j, TITLES),
             "Department": rand.pick("contact.department", j, DEPARTMENTS),
-            "LeadSource": rand.pick("contact.lead_source", j,
-                                    [v for v, _ in PICKLISTS["LeadSource"]] + [None]),
+            "LeadSource": rand.pick("contact.lead_source", j, values_of("LeadSource") + [None]),
             "Description": where(j % 1000 == 500, LONG_DESCRIPTION, description),
             "OwnerId": owner, "CreatedById": owner, "LastModifiedById": owner,
             "CreatedDate": timestamps(created), "LastModifiedDate": timestamps(modified),

@@ -12,18 +12,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .generator_accounts import (LONG_DESCRIPTION, account_city, account_created,
-                                 account_name_and_domain, contact_deletion, contact_created,
-                                 contact_of)
-from .generator_plan import Plan, insert_columns
-from .generator_random import (MS_PER_DAY, between, dates, deletion, join, lifecycle, mint_ids,
-                               null_where, spread_in_time, timestamps, where)
+                                 account_name_and_domain, contact_created, contact_deletion,
+                                 contact_of, short_description)
+from .generator_plan import Plan, insert_columns, values_of
+from .generator_random import (MS_PER_DAY, between, dates, deletion, from_quantiles, join,
+                               lifecycle, mint_ids, null_where, spread_in_time, timestamps,
+                               where)
 from .generator_setup import CLOSED_LOST, CLOSED_WON, LEGACY_STAGE, PARTNER, RENEWAL, STAGES
-from .generator_text import CITIES, DESCRIPTIONS, NEXT_STEPS, PRODUCTS, SYDNEY, take
-from .schema import PICKLISTS
+from .generator_text import CITIES, NEXT_STEPS, PRODUCTS, SYDNEY, take
 from .store import Store
 
 OPPORTUNITY_DELETED_SHARE = 0.015
 FIRST_YEAR_MS = 365 * MS_PER_DAY
+# (share of deals, amount): median 25k, ~17% at or above 100k (Is_Large_Deal__c).
+DEAL_SIZES = [(0, 2_000), (0.2, 8_000), (0.5, 25_000), (0.8, 80_000), (0.9, 150_000),
+              (0.97, 400_000), (1, 900_000)]
 _STAGE_COLUMNS = [np.array(column) for column in zip(*STAGES)]
 
 
@@ -70,8 +73,10 @@ def _fiscal(close_days: np.ndarray):
 def _opportunity_type(plan: Plan, k, record_type, first_year) -> pa.Array:
     rand = plan.rand
     renewal = rand.pick("opp.renewal_type", k, ["Existing Customer - Upgrade",
-                        "Existing Customer - Replacement", "Existing Customer - Downgrade"], [5, 3, 2])
-    renewal = where(first_year & rand.chance("opp.legacy_type", k, 0.5), "Renewal (legacy)", renewal)
+                                                "Existing Customer - Replacement",
+                                                "Existing Customer - Downgrade"], [5, 3, 2])
+    legacy = first_year & rand.chance("opp.legacy_type", k, 0.5)
+    renewal = where(legacy, "Renewal (legacy)", renewal)
     partner = where(rand.chance("opp.partner_upgrade", k, 0.3), "Existing Customer - Upgrade",
                     "New Customer")
     kind = where(record_type == RENEWAL, renewal,
@@ -111,13 +116,14 @@ def _insert_opportunity_chunk(store: Store, plan: Plan, k: np.ndarray) -> dict:
 
     closed_at = np.clip(close_day * MS_PER_DAY + 8 * 3_600_000 + rand.below("opp.closed_at", k,
                         10 * 3_600_000), created, until)
-    modified = np.where(closed, between(rand, "opp.after_close", k, closed_at, until, skew=4.0),
-                        between(rand, "opp.modified", k, created, until, skew=1.5))
+    modified = np.where(closed, between(rand, "opp.after_close", k, closed_at, until, skew=4),
+                        between(rand, "opp.modified", k, created, until, skew=2))
     modified, modstamp = lifecycle(rand, "opp", k, created, until, deleted, now, modified)
-    stage_changed = np.where(closed, closed_at, between(rand, "opp.stage_changed", k, created, modified))
+    stage_changed = np.where(closed, closed_at,
+                             between(rand, "opp.stage_changed", k, created, modified))
     stage_changed = np.where(stage == 0, created, stage_changed)
 
-    amount = np.round(10 ** (3.5 + 2.2 * rand.unit("opp.amount", k) ** 2), -2)
+    amount = np.round(from_quantiles(rand, "opp.amount", k, DEAL_SIZES), -2)
     no_amount = rand.chance("opp.no_amount", k, 0.04)
     probability = _STAGE_COLUMNS[1][stage].astype(np.float64)
     fiscal_year, fiscal_quarter = _fiscal(close_day)
@@ -127,8 +133,7 @@ def _insert_opportunity_chunk(store: Store, plan: Plan, k: np.ndarray) -> dict:
     owner = opportunity_owner(plan, k)
     user_prefix = store.objects["User"].key_prefix
     editor = np.where(rand.chance("opp.edited_by_admin", k, 0.2), 1, owner)
-    description = null_where(~rand.chance("opp.described", k, 0.25),
-                             take(DESCRIPTIONS, rand.below("opp.description", k, len(DESCRIPTIONS))))
+    description = short_description(plan, "opp.description", k, 0.25)
     insert_columns(store, "Opportunity", {
         "Id": mint_ids(store.objects["Opportunity"].key_prefix, k), "IsDeleted": pa.array(deleted),
         "AccountId": mint_ids(store.objects["Account"].key_prefix, account),
@@ -145,7 +150,7 @@ def _insert_opportunity_chunk(store: Store, plan: Plan, k: np.ndarray) -> dict:
         "Type": _opportunity_type(plan, k, record_type, first_year),
         "NextStep": null_where(closed | rand.chance("opp.no_next_step", k, 0.3),
                                take(NEXT_STEPS, rand.below("opp.next_step", k, len(NEXT_STEPS)))),
-        "LeadSource": rand.pick("opp.lead_source", k, [v for v, _ in PICKLISTS["LeadSource"]] + [None]),
+        "LeadSource": rand.pick("opp.lead_source", k, values_of("LeadSource") + [None]),
         "IsClosed": pa.array(_STAGE_COLUMNS[2][stage]), "IsWon": pa.array(_STAGE_COLUMNS[3][stage]),
         "ForecastCategoryName": take(_STAGE_COLUMNS[4].tolist(), stage),
         "ForecastCategory": take(_STAGE_COLUMNS[5].tolist(), stage),
@@ -172,12 +177,13 @@ def _insert_contact_roles(store: Store, plan: Plan, k: np.ndarray, deal: dict, d
     contact = contact_of(plan, deal["account"][of_deal], slot)
     contact_deleted, contact_until = contact_deletion(plan, contact)
     lower = np.maximum(deal["created"][of_deal], contact_created(plan, contact))
-    created = lower + (rand.unit("ocr.created", opp * 8 + position)
-                       * np.minimum(30 * MS_PER_DAY, deal["until"][of_deal] - lower)).astype(np.int64)
+    window = np.minimum(30 * MS_PER_DAY, deal["until"][of_deal] - lower)
+    created = lower + (rand.unit("ocr.created", opp * 8 + position) * window).astype(np.int64)
     until = np.minimum(deal["until"][of_deal], contact_until)
     keep = created < until  # a contact deleted before the role existed cannot hold it
     n = done + np.arange(1, keep.sum() + 1)
-    opp, position, contact, created, until = (x[keep] for x in (opp, position, contact, created, until))
+    opp, position, contact = opp[keep], position[keep], contact[keep]
+    created, until = created[keep], until[keep]
     deleted = (deal["deleted"][of_deal] | contact_deleted)[keep]
     modified, modstamp = lifecycle(rand, "ocr", n, created, until, deleted, plan.now_ms)
     primary = (position == 0) & rand.chance("ocr.primary", opp, 0.8)
@@ -189,7 +195,7 @@ def _insert_contact_roles(store: Store, plan: Plan, k: np.ndarray, deal: dict, d
         "ContactId": mint_ids(store.objects["Contact"].key_prefix, contact),
         "Role": where(primary, rand.pick("ocr.primary_role", n, ["Decision Maker", "Economic Buyer",
                                                                  "Executive Sponsor"]),
-                      rand.pick("ocr.role", n, [v for v, _ in PICKLISTS["ContactRole"]] + [None])),
+                      rand.pick("ocr.role", n, values_of("ContactRole") + [None])),
         "IsPrimary": pa.array(primary),
         "CreatedById": owner, "LastModifiedById": owner,
         "CreatedDate": timestamps(created), "LastModifiedDate": timestamps(modified),

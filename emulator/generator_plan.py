@@ -1,12 +1,13 @@
 """Sizes of the demo org per scale, the shared generation context, and the Arrow bulk insert."""
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pyarrow as pa
 
 from .generator_random import MS_PER_DAY, Random
+from .schema import PICKLISTS
 from .store import Store, quote
 
 COMPANY_DOMAIN = "acme-demo.com"  # the org's own email domain; other domains are unlicensed
@@ -39,11 +40,16 @@ SCALES = {
 }
 
 
+def values_of(picklist: str) -> list[str]:
+    """All values of a schema picklist, inactive ones included."""
+    return [value for value, _ in PICKLISTS[picklist]]
+
+
 def to_utc_ms(moment: datetime) -> int:
     """Milliseconds since the epoch, naive datetimes taken as UTC (as the Store keeps them)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp() * 1000)
+    return (moment - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
 
 
 @dataclass
@@ -53,7 +59,8 @@ class Plan:
     scale: Scale
     rand: Random
     now_ms: int
-    user_emails: list[str] | None = None  # index = user number; trimmed, as mail headers carry
+    user_emails: pa.Array | None = None  # index = user number; trimmed, as mail headers carry
+    user_names: pa.Array | None = None
 
     @property
     def span_ms(self) -> int:

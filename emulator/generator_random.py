@@ -77,7 +77,12 @@ def mint_ids(key_prefix: str, numbers: np.ndarray, null_mask: np.ndarray | None 
 
 
 def timestamps(ms: np.ndarray, null_mask: np.ndarray | None = None) -> pa.Array:
-    return pa.array(np.asarray(ms, dtype=np.int64), pa.timestamp("ms"), mask=null_mask)
+    """A datetime column with whole seconds, as Salesforce (and the Store) keeps datetimes.
+
+    Times are computed in milliseconds and floored here; flooring keeps every ordering
+    (CreatedDate <= LastModifiedDate <= SystemModstamp <= now) intact."""
+    seconds = np.asarray(ms, dtype=np.int64) // 1000
+    return pa.array(seconds, pa.timestamp("s"), mask=null_mask)
 
 
 def dates(days: np.ndarray, null_mask: np.ndarray | None = None) -> pa.Array:
@@ -93,6 +98,20 @@ def null_where(mask: np.ndarray, column: pa.Array) -> pa.Array:
 
 
 def where(mask: np.ndarray, if_true, if_false) -> pa.Array:
+    """Element-wise choice between columns or plain strings.
+
+    A plain string is spliced in only where chosen: pc.if_else would size its output as if the
+    string were on every row, which overflows for the 100,000-character texts.
+    """
+    mask = np.asarray(mask, dtype=bool)
+    if isinstance(if_true, str) and isinstance(if_false, str):
+        return pc.take(pa.array([if_false, if_true]), pa.array(mask.astype(np.int8)))
+    if isinstance(if_true, str):
+        return pc.replace_with_mask(if_false, pa.array(mask),
+                                    pa.array([if_true] * int(mask.sum()), if_false.type))
+    if isinstance(if_false, str):
+        return pc.replace_with_mask(if_true, pa.array(~mask),
+                                    pa.array([if_false] * int((~mask).sum()), if_true.type))
     return pc.if_else(pa.array(mask), if_true, if_false)
 
 
@@ -113,10 +132,25 @@ def spread_in_time(rand: Random, salt: str, numbers: np.ndarray, total: int,
 
 
 def between(rand: Random, salt: str, numbers: np.ndarray, low_ms, high_ms,
-            skew: float = 1.0) -> np.ndarray:
-    """Millisecond times in [low, high]; skew > 1 pulls them towards `low`."""
-    fraction = rand.unit(salt, numbers) ** skew
-    return np.asarray(low_ms, np.int64) + (fraction * (np.asarray(high_ms) - low_ms)).astype(np.int64)
+            skew: int = 1) -> np.ndarray:
+    """Millisecond times in [low, high]; skew > 1 pulls them towards `low`.
+
+    Powers are plain multiplications: numpy's pow() may use CPU-specific SIMD code whose last
+    bit differs between machines, and the org must be byte-identical everywhere.
+    """
+    u = rand.unit(salt, numbers)
+    fraction = u
+    for _ in range(skew - 1):
+        fraction = fraction * u
+    low_ms = np.asarray(low_ms, np.int64)
+    return low_ms + (fraction * (np.asarray(high_ms) - low_ms)).astype(np.int64)
+
+
+def from_quantiles(rand: Random, salt: str, numbers: np.ndarray, quantiles) -> np.ndarray:
+    """Values with a skewed distribution given as (cumulative share, value) points, by linear
+    interpolation (basic arithmetic only, for cross-machine determinism; see between())."""
+    shares, values = zip(*quantiles)
+    return np.interp(rand.unit(salt, numbers), shares, values)
 
 
 def lifecycle(rand: Random, salt: str, numbers: np.ndarray, created_ms: np.ndarray,
@@ -128,7 +162,7 @@ def lifecycle(rand: Random, salt: str, numbers: np.ndarray, created_ms: np.ndarr
     a SystemModstamp later than LastModifiedDate, as system updates (rollups, re-index) do.
     """
     if modified_ms is None:
-        modified_ms = between(rand, salt + ".modified", numbers, created_ms, until_ms, skew=3.0)
+        modified_ms = between(rand, salt + ".modified", numbers, created_ms, until_ms, skew=3)
     modified_ms = np.clip(modified_ms, created_ms, until_ms)
     bumped = rand.chance(salt + ".bumped", numbers, 1 / 6)
     system_ms = np.where(bumped, between(rand, salt + ".system", numbers, modified_ms,

@@ -67,7 +67,8 @@ def generate_users(store: Store, plan: Plan) -> int:
                  "@", pc.utf8_upper(domain))
     stored_email = where(roles["mixed_case_email"], mixed, email)
     stored_email = where(roles["padded_email"], join("  ", stored_email, " "), stored_email)
-    plan.user_emails = [None] + [e.strip() for e in stored_email.to_pylist()]
+    plan.user_emails = pa.array([None] + [e.strip() for e in stored_email.to_pylist()])
+    plan.user_names = pa.array([None] + join(first, last, sep=" ").to_pylist())
 
     manager = np.where(roles["manager"], 2, np.maximum(2 + 8 * ((n - 2) // 8), 1))
     no_manager = (n <= 2)
@@ -77,7 +78,8 @@ def generate_users(store: Store, plan: Plan) -> int:
     created = plan.start_ms - (plan.scale.users - n + 30) * MS_PER_DAY
     deactivated = between(rand, "user.deactivated", n, plan.start_ms, plan.now_ms)
     modified = np.where(roles["inactive"], deactivated, plan.start_ms)
-    last_login = np.where(roles["inactive"], deactivated - rand.below("user.login", n, 30 * MS_PER_DAY),
+    last_login = np.where(roles["inactive"],
+                          deactivated - rand.below("user.login", n, 30 * MS_PER_DAY),
                           plan.now_ms - rand.below("user.login", n, 7 * MS_PER_DAY))
     user_ids = mint_ids(store.objects["User"].key_prefix, n)
     admin_id = mint_ids(store.objects["User"].key_prefix, np.ones(len(n), np.int64))

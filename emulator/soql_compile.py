@@ -4,25 +4,28 @@ Salesforce's semantics live here: case-insensitive text comparisons, `!=` and NO
 nulls, 15- and 18-character IDs, date literals as ranges, picklists sorted in definition order.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from typing import NoReturn
 
 from . import ids
 from .schema import PICKLISTS, Field, ObjectDef
 from .soql_parser import Compare, FieldRef, InList, Logic, Not, SoqlError, Value, located
 from .store import quote
 
-TEXT_TYPES = {"string", "picklist", "multipicklist", "combobox", "textarea", "email", "phone", "url"}
+TEXT_TYPES = {"string", "picklist", "multipicklist", "combobox", "textarea", "email", "phone",
+              "url"}
 NUMBER_TYPES = {"int", "double", "currency", "percent"}
-_SOAP_TYPES = {"id": "id", "reference": "id", "int": "int", "double": "double", "currency": "double",
-               "percent": "double", "boolean": "boolean", "date": "date", "datetime": "dateTime"}
+_SOAP_TYPES = {"id": "id", "reference": "id", "int": "int", "double": "double",
+               "currency": "double", "percent": "double", "boolean": "boolean", "date": "date",
+               "datetime": "dateTime"}
 # Fields of the `Name` pseudo-object that polymorphic relationships (What, Who) point to.
 NAME_FIELDS = {"id": Field("Id", "id", length=18), "name": Field("Name", "string", length=255),
                "type": Field("Type", "picklist", length=40)}
 MAX_RELATIONSHIP_DEPTH = 5
-_NO_FIELD = ("No such column '{0}' on entity '{1}'. If you are attempting to use a custom field, be "
-             "sure to append the '__c' after the custom field name. Please reference your WSDL or "
-             "the describe call for the appropriate names.")
+_NO_FIELD = ("No such column '{0}' on entity '{1}'. If you are attempting to use a custom field, "
+             "be sure to append the '__c' after the custom field name. Please reference your "
+             "WSDL or the describe call for the appropriate names.")
 _NO_RELATIONSHIP = ("Didn't understand relationship '{0}' in field path. If you are attempting to "
                     "use a custom relationship, be sure to append the '__r' after the custom "
                     "relationship name. Please reference your WSDL or the describe call for the "
@@ -31,6 +34,16 @@ _NO_RELATIONSHIP = ("Didn't understand relationship '{0}' in field path. If you 
 
 def sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _blank(res: "Resolved", value: Value) -> bool:
+    """Salesforce stores '' in text fields as null, so `= ''` means `= null` there."""
+    return value.kind == "string" and value.value == "" and res.field.type in TEXT_TYPES
+
+
+def opaque(f: Field) -> bool:
+    """Compound, multi-select and long text fields: no filtering, sorting or grouping on them."""
+    return f.type in ("address", "multipicklist") or (f.type == "textarea" and f.length > 255)
 
 
 @dataclass(frozen=True)
@@ -59,9 +72,10 @@ class Scope:
     def error(self, code: str, pos: int, message: str) -> SoqlError:
         return SoqlError(code, located(self.text, pos, message))
 
-    def url(self, type_sql: str, id_sql: str) -> str:
-        if type_sql.startswith("'"):
-            return f"{sql_str(self.url_base + type_sql[1:-1] + '/')} || {id_sql}"
+    def url(self, id_sql: str, obj_name: str | None = None, type_sql: str | None = None) -> str:
+        """SQL for a record's REST url; null when the Id is null (an empty lookup)."""
+        if obj_name:
+            return f"{sql_str(self.url_base + obj_name + '/')} || {id_sql}"
         return f"{sql_str(self.url_base)} || {type_sql} || '/' || {id_sql}"
 
     # ----- field paths and joins ------------------------------------------------------------
@@ -76,26 +90,31 @@ class Scope:
         obj, alias, path, objects, aliases, urls = self.root, "t0", [], [self.root.name], set(), []
         for i, seg in enumerate(segs[:-1]):
             rel = obj.relationship(seg)
-            targets = [self.objects[n] for n in rel.reference_to if n in self.objects] if rel else []
+            known = rel.reference_to if rel else ()
+            targets = [self.objects[n] for n in known if n in self.objects]
             if not targets:
                 raise self.error("INVALID_FIELD", ref.pos, _NO_RELATIONSHIP.format(seg))
             path.append(rel.relationship_name)
             if rel.polymorphic:
-                return self._polymorphic(ref, alias, rel, targets, segs[i + 1:], path, objects,
-                                         aliases, urls)
+                expr, f, url, joined = self._polymorphic(ref, alias, rel, targets, segs[i + 1:])
+                return Resolved(expr, f, (*path, f.name), (*objects, "Name"),
+                                frozenset(aliases | joined), (*urls, url))
             alias = self.join(alias, rel, targets[0])
             obj = targets[0]
             objects.append(obj.name)
             aliases.add(alias)
-            urls.append(self.url(sql_str(obj.name), f'{alias}."Id"'))
+            urls.append(self.url(f'{alias}."Id"', obj.name))
         f = obj.field(segs[-1])
         if f is None:
             raise self.error("INVALID_FIELD", ref.pos, _NO_FIELD.format(segs[-1], obj.name))
         return Resolved(self.column(alias, f), f, (*path, f.name), tuple(objects),
                         frozenset(aliases), tuple(urls), self._components(obj, alias, f))
 
-    def _polymorphic(self, ref, parent, rel, targets, rest, path, objects, aliases, urls):
-        """What.Id / What.Name / What.Type: one LEFT JOIN per target object, coalesced."""
+    def _polymorphic(self, ref: FieldRef, parent: str, rel: Field, targets: list[ObjectDef],
+                     rest: tuple[str, ...]) -> tuple[str, Field, str, set[str]]:
+        """What.Id / What.Name / What.Type: one LEFT JOIN per target object, coalesced.
+
+        Returns the expression, its field, the url SQL of the parent and the join aliases."""
         f = NAME_FIELDS.get(rest[0].lower())
         if len(rest) > 1:
             raise self.error("INVALID_FIELD", ref.pos, _NO_RELATIONSHIP.format(rest[0]))
@@ -108,10 +127,7 @@ class Scope:
         names = [f'{a}."Name"' for a, t in joined if "Name" in t.fields]
         expr = {"id": id_sql, "type": type_sql,
                 "name": f"coalesce({', '.join(names)})" if names else "NULL"}[f.name.lower()]
-        aliases.update(a for a, _ in joined)
-        urls.append(self.url(type_sql, id_sql))
-        return Resolved(expr, f, (*path, f.name), (*objects, "Name"), frozenset(aliases),
-                        tuple(urls))
+        return expr, f, self.url(id_sql, type_sql=type_sql), {a for a, _ in joined}
 
     def join(self, parent: str, rel: Field, target: ObjectDef) -> str:
         key = (parent, rel.name, target.name)
@@ -159,6 +175,8 @@ class Scope:
             return f"NOT {self.where(cond.item, needed, True)}"
         res = self.resolve(cond.field)
         self._check_filterable(res, cond.field.pos)
+        if res.field.type == "datetime":  # compare what clients see: whole seconds (`.000`)
+            res = replace(res, expr=f"date_trunc('second', {res.expr})")
         needed.update(res.aliases)
         if isinstance(cond, InList):
             pred = self.in_list(res, cond.values, cond.negate)
@@ -168,17 +186,19 @@ class Scope:
 
     def _check_filterable(self, res: Resolved, pos: int) -> None:
         f = res.field
-        if f.type in ("address", "multipicklist") or (f.type == "textarea" and f.length > 255):
+        if opaque(f):
             raise self.error("INVALID_FIELD", pos,
                              f"field '{f.name}' can not be filtered in query call")
 
     def compare(self, res: Resolved, op: str, value: Value) -> str:
         f, e = res.field, res.expr
-        if value.kind == "null":
+        if value.kind == "null" or (op in ("=", "!=") and _blank(res, value)):
             if op not in ("=", "!="):
                 raise self.error("MALFORMED_QUERY", value.pos,
                                  "null can only be compared with = or !=")
-            return f"{e} IS {'' if op == '=' else 'NOT '}NULL"
+            if value.kind == "null":
+                return f"{e} IS {'' if op == '=' else 'NOT '}NULL"
+            return f"{e} IS NULL OR {e} = ''" if op == "=" else f"{e} IS NOT NULL AND {e} <> ''"
         if value.kind == "relative":
             return self.date_range(res, op, value)
         if op == "like":
@@ -198,14 +218,15 @@ class Scope:
 
     def in_list(self, res: Resolved, values: tuple[Value, ...], negate: bool) -> str:
         """IN / NOT IN; NOT IN also matches nulls unless the list itself holds null."""
-        plain = [v for v in values if v.kind not in ("null", "relative")]
+        special = [v for v in values if v.kind in ("null", "relative") or _blank(res, v)]
+        plain = [v for v in values if v not in special]
         terms = []
         if plain:
             self.params.extend(self.literal(res, v) for v in plain)
             text = res.field.type in TEXT_TYPES
             lhs, rhs = (f"lower({res.expr})", "lower(?)") if text else (res.expr, "?")
             terms.append(f"{lhs} IN ({', '.join([rhs] * len(plain))})")
-        terms += [self.compare(res, "=", v) for v in values if v.kind in ("null", "relative")]
+        terms += [self.compare(res, "=", v) for v in special]
         cond = " OR ".join(terms)
         return f"NOT coalesce({cond}, false)" if negate else cond
 
@@ -228,7 +249,7 @@ class Scope:
             return full
         return value.value
 
-    def _type_error(self, f: Field, value: Value):
+    def _type_error(self, f: Field, value: Value) -> NoReturn:
         soap = _SOAP_TYPES.get(f.type, "string")
         quoted = soap in ("string", "id")
         raise self.error("INVALID_FIELD", value.pos,
@@ -257,7 +278,7 @@ class Scope:
     # ----- ORDER BY -----------------------------------------------------------------------
     def order_terms(self, res: Resolved, pos: int, desc: bool, nulls_first: bool | None) -> list:
         f = res.field
-        if f.type in ("address", "multipicklist") or (f.type == "textarea" and f.length > 255):
+        if opaque(f):
             raise self.error("INVALID_FIELD", pos,
                              f"field '{f.name}' can not be sorted in a query call")
         first = (not desc) if nulls_first is None else nulls_first
@@ -280,7 +301,7 @@ class Scope:
         return [f"CASE WHEN {e} IS NULL THEN NULL ELSE coalesce({rank}, 1000000000) END", *keys]
 
 
-# ----- relative date literals -------------------------------------------------------------------
+# ----- relative date literals ---------------------------------------------------------------------
 def _relative_dates() -> dict[str, tuple]:
     """name -> (unit, a, b, c, d): the range starts at unit_start + (a*n + b) units and lasts
     (c*n + d) units; unit_start is the start of the current day/week/month/quarter/year."""
@@ -322,7 +343,7 @@ def _shift(unit: str, start: date, k: int) -> date:
 
 
 def relative_range(name: str, n: int | None, today: date) -> tuple[date, date]:
-    """Half-open [start, end) of a date literal; fiscal years are calendar years (the default org)."""
+    """Half-open [start, end) of a date literal; fiscal years are calendar years (default org)."""
     unit, a, b, c, d = RELATIVE_DATES[name]
     n = n or 0
     start = _shift(unit, _unit_start(unit, today), a * n + b)

@@ -24,7 +24,7 @@ class SoqlError(ApiError):
 
 
 def located(text: str, pos: int, message: str) -> str:
-    """Prefix `message` with the query line, a caret and 'ERROR at Row:r:Column:c', as Salesforce does."""
+    """Prefix `message` with the query line, a caret and Salesforce's 'ERROR at Row:r:Column:c'."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
     end = len(text) if end < 0 else end
@@ -32,7 +32,7 @@ def located(text: str, pos: int, message: str) -> str:
     return f"\n{text[start:end]}\n{' ' * (col - 1)}^\nERROR at Row:{row}:Column:{col}\n{message}"
 
 
-# ----- tokens ---------------------------------------------------------------------------------
+# ----- tokens -------------------------------------------------------------------------------------
 _TOKEN_RE = re.compile(r"""
     (?P<ws>\s+)
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2}))
@@ -94,7 +94,7 @@ def unescape(body: str, like: bool) -> str:
     return _ESCAPE_RE.sub(one, body)
 
 
-# ----- syntax tree ----------------------------------------------------------------------------
+# ----- syntax tree --------------------------------------------------------------------------------
 class FieldRef(NamedTuple):  # `Account.Owner.Email` -> path ("Account", "Owner", "Email")
     path: tuple[str, ...]
     pos: int
@@ -154,7 +154,7 @@ class Query:
     offset: int | None = None
 
 
-# ----- parser ---------------------------------------------------------------------------------
+# ----- parser -------------------------------------------------------------------------------------
 class Parser:
     """One instance per query: `Parser(text).parse()` -> Query."""
 
@@ -197,6 +197,13 @@ class Parser:
             raise self.fail(tok)
         return tok
 
+    def comma_list(self, item) -> list:
+        items = [item()]
+        while self.peek().text == ",":
+            self.advance()
+            items.append(item())
+        return items
+
     def integer(self) -> int:
         tok = self.advance()
         if tok.kind != "number" or not tok.text.isdigit():
@@ -216,19 +223,14 @@ class Parser:
         if self.accept("WHERE"):
             q.where = self.condition()
         if self.accept("WITH"):
-            raise self.fail(self.tokens[self.i - 1], "WITH clauses are not supported by the emulator")
+            raise self.fail(self.tokens[self.i - 1],
+                            "WITH clauses are not supported by the emulator")
         if self.accept("GROUP", "BY"):
-            q.group_by = [self.field_ref()]
-            while self.peek().text == ",":
-                self.advance()
-                q.group_by.append(self.field_ref())
+            q.group_by = self.comma_list(self.field_ref)
         if self.peek().word() == "HAVING":
             raise self.fail(self.peek(), "HAVING is not supported by the emulator")
         if self.accept("ORDER", "BY"):
-            q.order_by = [self.order_item()]
-            while self.peek().text == ",":
-                self.advance()
-                q.order_by.append(self.order_item())
+            q.order_by = self.comma_list(self.order_item)
         if self.accept("LIMIT"):
             q.limit = self.integer()
         if self.accept("OFFSET"):
@@ -238,30 +240,25 @@ class Parser:
         return q
 
     def select_list(self, q: Query) -> None:
-        while True:
-            tok = self.peek()
-            if tok.text == "(":
-                raise self.fail(tok, "child relationship subqueries are not supported by the emulator")
-            if tok.word() == "FROM":
-                raise self.fail(tok)
-            if tok.word() == "TYPEOF":
-                raise self.fail(tok, "TYPEOF is not supported by the emulator")
-            if tok.word() == "COUNT" and self.peek(1).text == "(" and self.peek(2).text == ")":
-                if q.items or q.count_only:
-                    raise self.fail(tok)
-                self.i += 3
-                q.count_only = True
-            elif q.count_only:
-                raise self.fail(tok)
-            elif tok.kind == "ident" and self.peek(1).text == "(":
-                q.items.append(self.aggregate())
-            else:
-                q.items.append(self.field_ref())
-            if self.peek().text != ",":
-                return
-            self.advance()
+        tok = self.peek()
+        if tok.word() == "COUNT" and self.peek(1).text == "(" and self.peek(2).text == ")":
+            self.i += 3
+            q.count_only = True  # COUNT() stands alone: a following comma is unexpected
+        else:
+            q.items = self.comma_list(self.select_item)
 
-    def aggregate(self) -> Aggregate:
+    def select_item(self):
+        tok = self.peek()
+        if tok.text == "(":
+            raise self.fail(tok, "child relationship subqueries are not supported by the emulator")
+        if tok.word() == "TYPEOF":
+            raise self.fail(tok, "TYPEOF is not supported by the emulator")
+        if tok.word() == "FROM" or (tok.word() == "COUNT" and self.peek(1).text == "("
+                                    and self.peek(2).text == ")"):
+            raise self.fail(tok)
+        return self.aggregate() if self.peek(1).text == "(" else self.field_ref()
+
+    def aggregate(self, alias_ok: bool = True) -> Aggregate:
         tok = self.advance()
         if tok.word() not in AGGREGATES:
             raise self.fail(tok, f"function {tok.text}() is not supported by the emulator")
@@ -270,7 +267,7 @@ class Parser:
         self.expect_punct(")")
         alias = None
         nxt = self.peek()
-        if nxt.kind == "ident" and "." not in nxt.text and nxt.word() not in _CLAUSES:
+        if alias_ok and nxt.kind == "ident" and "." not in nxt.text and nxt.word() not in _CLAUSES:
             alias = self.advance().text
         return Aggregate(tok.word(), arg, alias, tok.pos)
 
@@ -283,7 +280,7 @@ class Parser:
         return FieldRef(tuple(tok.text.split(".")), tok.pos)
 
     def order_item(self) -> OrderItem:
-        target = self.aggregate() if self.peek(1).text == "(" else self.field_ref()
+        target = self.aggregate(alias_ok=False) if self.peek(1).text == "(" else self.field_ref()
         desc = self.accept("DESC")
         if not desc:
             self.accept("ASC")
@@ -325,7 +322,8 @@ class Parser:
             val = self.advance()
             if val.kind != "string":
                 raise self.fail(val)
-            return Compare(ref, "like", Value("like", self.string(val, like=True), val.pos, val.text))
+            pattern = self.string(val, like=True)
+            return Compare(ref, "like", Value("like", pattern, val.pos, val.text))
         if word == "IN" or (word == "NOT" and self.accept("IN")):
             return InList(ref, word == "NOT", self.value_list())
         if word in ("INCLUDES", "EXCLUDES"):
@@ -336,12 +334,9 @@ class Parser:
         self.expect_punct("(")
         if self.peek().word() == "SELECT":
             raise self.fail(self.peek(), "semi-join subqueries are not supported by the emulator")
-        values = [self.value()]
-        while self.peek().text == ",":
-            self.advance()
-            values.append(self.value())
+        values = tuple(self.comma_list(self.value))
         self.expect_punct(")")
-        return tuple(values)
+        return values
 
     def string(self, tok: Token, like: bool) -> str:
         try:
@@ -374,7 +369,7 @@ class Parser:
         raise self.fail(tok)
 
     def relative(self, tok: Token) -> Value:
-        """TODAY, LAST_N_DAYS:7 ...: kept symbolic; the compiler checks the name and makes a range."""
+        """TODAY, LAST_N_DAYS:7 ...: kept symbolic; the compiler checks the name, makes a range."""
         n = None
         if self.peek().text == ":":
             self.advance()

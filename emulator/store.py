@@ -7,7 +7,7 @@ Salesforce: set on every write, including delete.
 """
 
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import duckdb
 
@@ -22,9 +22,9 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def utcnow_ms() -> datetime:
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+def utcnow_s() -> datetime:
+    """Now, in UTC, to the second: Salesforce stores datetimes with whole seconds (`.000`)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 class Store:
@@ -71,13 +71,11 @@ class Store:
 
     # ----- clock and IDs ------------------------------------------------------------------
     def stamp(self) -> datetime:
-        """A strictly increasing UTC timestamp with millisecond precision, for SystemModstamp."""
+        """The SystemModstamp of a write now. Like Salesforce's it has whole seconds, so writes
+        in the same second share it; it never goes back even if the wall clock does."""
         with self.lock:
-            now = utcnow_ms()
-            if now <= self._last_stamp:
-                now = self._last_stamp + timedelta(milliseconds=1)
-            self._last_stamp = now
-            return now
+            self._last_stamp = max(utcnow_s(), self._last_stamp)
+            return self._last_stamp
 
     def new_id(self, obj: ObjectDef) -> str:
         with self.lock:

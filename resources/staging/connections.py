@@ -99,3 +99,15 @@ def transaction(sa_engine: sa.Engine, *, timeout_s: float, label: str,
 def _lock_holder(exc: BaseException) -> str:
     match = re.search(r"PID (\d+)", str(getattr(exc, "orig", exc)))
     return f" by PID {match.group(1)}" if match else ""
+
+
+def retry_on_ddl_race(unit_of_work):
+    """Run a DDL unit of work, once more if a concurrent `create ... if not exists` won the race.
+
+    PostgreSQL reports that race as a unique violation in its catalog; the retry then sees the
+    object and does nothing.
+    """
+    try:
+        return unit_of_work()
+    except sa.exc.IntegrityError:
+        return unit_of_work()

@@ -7,9 +7,11 @@ quotes before formatting; values always travel as bind parameters (`:run_id`).
 from functools import cache
 from pathlib import Path
 
-import transforms
+import sqlalchemy as sa
 
-STAGING_SQL_DIR = Path(transforms.__file__).parent / "staging"
+# `resources` and `transforms` are sibling top-level packages (source tree and wheel alike). Not
+# `transforms.__file__`: the editable install can import it as a namespace package without one.
+STAGING_SQL_DIR = Path(__file__).resolve().parents[2] / "transforms" / "staging"
 
 
 @cache
@@ -18,8 +20,11 @@ def load_sql(name: str) -> str:
 
 
 def render(name: str, **identifiers: str) -> list[str]:
-    """The statements of transforms/staging/<name>.sql with identifier placeholders filled in."""
-    return split_statements(load_sql(name).format_map(identifiers))
+    """The statements of transforms/staging/<name>.sql with identifier placeholders filled in.
+
+    Comments are dropped first, so they may mention placeholders freely.
+    """
+    return [statement.format_map(identifiers) for statement in split_statements(load_sql(name))]
 
 
 def split_statements(sql: str) -> list[str]:
@@ -59,3 +64,12 @@ def split_statements(sql: str) -> list[str]:
         i += 1
     statements.append("".join(current))
     return [s.strip() for s in statements if s.strip()]
+
+
+def execute_file(connection: sa.Connection, name: str, params: dict | None = None,
+                 **identifiers: str) -> sa.CursorResult:
+    """Run every statement of a staging SQL file on `connection`; return the last result."""
+    result = None
+    for statement in render(name, **identifiers):
+        result = connection.execute(sa.text(statement), params or {})
+    return result

@@ -13,7 +13,7 @@ def _an(sf, soql):
     return sf.query(soql)["records"][0]
 
 
-def test_create_read_update_delete_roundtrip_with_modstamps(sf):
+def test_create_read_update_delete_roundtrip_with_modstamps(sf, control):
     opp = _an(sf, "SELECT Id, OwnerId FROM Opportunity WHERE IsClosed = false LIMIT 1")
     created = sf.Task.create({"Subject": "Follow up", "WhatId": opp["Id"], "OwnerId": opp["OwnerId"],
                               "ActivityDate": "2030-02-01", "Priority": "High"})
@@ -21,15 +21,19 @@ def test_create_read_update_delete_roundtrip_with_modstamps(sf):
     task = sf.Task.get(created["id"])
     assert task["Status"] == "Not Started" and task["IsHighPriority"] is True
     assert task["CreatedDate"] == task["SystemModstamp"]
+    # Backdate the record so the update's new SystemModstamp is visibly later (whole seconds).
+    control.update("Task", created["id"], {"SystemModstamp": "2020-01-01T00:00:00Z"})
+    task = sf.Task.get(created["id"])
     assert sf.Task.update(created["id"], {"Status": "Completed"}) == 204
     done = sf.Task.get(created["id"])
     assert done["IsClosed"] is True and done["SystemModstamp"] > task["SystemModstamp"]
+    control.update("Task", created["id"], {"SystemModstamp": "2020-01-01T00:00:00Z"})
     assert sf.Task.delete(created["id"]) == 204
     with pytest.raises(SalesforceResourceNotFound):
         sf.Task.get(created["id"])
     gone = sf.query_all(f"SELECT Id, IsDeleted, SystemModstamp FROM Task WHERE Id = '{created['id']}'",
                         include_deleted=True)["records"][0]
-    assert gone["IsDeleted"] is True and gone["SystemModstamp"] > done["SystemModstamp"]
+    assert gone["IsDeleted"] is True and gone["SystemModstamp"] > "2020-01-01T00:00:00.000+0000"
 
 
 def test_fifteen_character_ids_are_accepted_on_input(sf):

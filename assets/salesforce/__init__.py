@@ -1,0 +1,1 @@
+"""Extraction assets: one Dagster asset per Salesforce object, landed in the staging schema."""

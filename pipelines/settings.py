@@ -1,0 +1,97 @@
+"""Sync settings: one YAML file (path in DEALSYNC_CONFIG), validated with pydantic at load.
+
+A bad key or value fails before any run, with a message naming the key and what is allowed.
+The commented default lives in `dealsync.yaml` at the repository root.
+"""
+
+import os
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from assets.salesforce.catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "dealsync.yaml"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ObjectSettings(Strict):
+    enabled: bool = True
+    # "curated" = dealsync's list for standard objects; "all" = every queryable field; or a list.
+    fields: Literal["curated", "all"] | list[str] = "curated"
+
+
+class ExtractionSettings(Strict):
+    start_date: date = date(2023, 1, 1)
+    lookback_minutes: int = Field(10, ge=0, le=1440)
+    safety_lag_minutes: int = Field(1, ge=0, le=60)
+    bulk_threshold: int = Field(10_000, ge=0)
+    skip_backfill: bool = False
+    max_partitions_per_run: int = Field(400, ge=1)
+
+
+class Settings(Strict):
+    extraction: ExtractionSettings = ExtractionSettings()
+    objects: dict[str, ObjectSettings] = {}
+
+    @field_validator("objects")
+    @classmethod
+    def _known_or_custom(cls, objects: dict[str, ObjectSettings]) -> dict[str, ObjectSettings]:
+        for name, spec in objects.items():
+            if name not in DEFAULT_OBJECTS and spec.fields == "curated":
+                raise ValueError(f"objects.{name}: dealsync has no curated field list for {name}; "
+                                 "set `fields: all` or list the fields")
+        return objects
+
+    @model_validator(mode="after")
+    def _required_objects_stay_on(self) -> "Settings":
+        for name in REQUIRED_OBJECTS:
+            if name in self.objects and not self.objects[name].enabled:
+                raise ValueError(f"objects.{name}.enabled: {name} is required by the deal "
+                                 f"warehouse and cannot be switched off (required: "
+                                 f"{', '.join(REQUIRED_OBJECTS)})")
+        return self
+
+    def enabled_objects(self) -> list[str]:
+        """Default objects not switched off, then configured extra objects, in a stable order."""
+        names = [n for n in DEFAULT_OBJECTS if self.objects.get(n, ObjectSettings()).enabled]
+        return names + [n for n, s in self.objects.items() if n not in DEFAULT_OBJECTS and s.enabled]
+
+
+class SettingsError(ValueError):
+    """The settings file is missing or invalid; the message names the key and the fix."""
+
+
+def _format(exc: ValidationError, path: Path) -> str:
+    lines = [f"invalid settings in {path}:"]
+    for error in exc.errors():
+        key = ".".join(str(p) for p in error["loc"])
+        lines.append(f"  {key}: {error['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    path = Path(path or os.environ.get("DEALSYNC_CONFIG") or DEFAULT_PATH)
+    if not path.exists():
+        raise SettingsError(f"settings file {path} not found; set DEALSYNC_CONFIG to a YAML file "
+                            f"(the repository ships a commented default at {DEFAULT_PATH})")
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{path} is not valid YAML: {exc}") from exc
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise SettingsError(_format(exc, path)) from None
+
+
+@lru_cache(maxsize=8)
+def cached_settings(path: str | None = None) -> Settings:
+    return load_settings(path)

@@ -1,0 +1,201 @@
+"""WarehouseResource: the DuckDB file or PostgreSQL database that staging and the deals live in.
+
+One SQL code path (SQLAlchemy; duckdb-engine or psycopg2) with a bulk path per engine, short-lived
+connections so DuckDB's single writer lock is held only per unit of work, and the staging
+operations the extraction assets need: land versions, keep current state, sync state, hard
+deletes. Internals live in resources/staging/; SQL in transforms/staging/.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pyarrow as pa
+import sqlalchemy as sa
+from pydantic import Field, PrivateAttr
+
+from resources.staging import current, hard_deletes, landing, sync_state
+from resources.staging.connections import (ENGINES, WarehouseConfigError, WarehouseLockTimeout,
+                                           build_engine, retry_on_ddl_race, transaction)
+from resources.staging.landing import LandResult
+from resources.staging.naming import column_name, quote, table_name
+from resources.staging.schema import BatchSchemaError, SchemaDriftError
+from resources.staging.sql_files import execute_file, split_statements
+
+__all__ = ["WarehouseResource", "LandResult", "SchemaDriftError", "BatchSchemaError",
+           "WarehouseConfigError", "WarehouseLockTimeout", "table_name", "column_name"]
+
+_log = dg.get_dagster_logger("dealsync.warehouse")
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Warehouse connections plus the staging layer (every extracted version + current state)."""
+
+    engine: str = Field(default="duckdb", description="'duckdb' or 'postgres'.")
+    duckdb_path: str = Field(default="data/warehouse.duckdb",
+                             description="DuckDB database file (engine='duckdb').")
+    postgres_url: str | None = Field(
+        default=None, description="SQLAlchemy URL for engine='postgres'; pass "
+        "dg.EnvVar('DEALSYNC_WAREHOUSE_URL'). Never logged.")
+    lock_timeout_seconds: float = Field(
+        default=120.0, description="How long opening a DuckDB connection waits while another "
+        "process holds the file lock before failing.")
+
+    _engines: dict = PrivateAttr(default_factory=dict)
+    _staging_ready: bool = PrivateAttr(default=False)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._check_config()
+
+    # ----- connections -----------------------------------------------------------------------
+
+    @contextmanager
+    def connection(self, read_only: bool = False) -> Iterator[sa.Connection]:
+        """A connection in a transaction for one unit of work; committed and closed on exit.
+
+        read_only connections let several reader processes share a DuckDB file (when no writer
+        holds it) and refuse writes on both engines.
+        """
+        if not read_only:
+            self._ensure_staging_schema()
+        with transaction(self._sa_engine(read_only), timeout_s=self.lock_timeout_seconds,
+                         label=self._label(), log=_log) as connection:
+            yield connection
+
+    def _sa_engine(self, read_only: bool) -> sa.Engine:
+        if read_only not in self._engines:
+            self._check_config()
+            self._engines[read_only] = build_engine(self.engine, self.duckdb_path,
+                                                    self.postgres_url, read_only)
+        return self._engines[read_only]
+
+    def _check_config(self) -> None:
+        if self.engine not in ENGINES:
+            raise WarehouseConfigError(
+                f"WarehouseResource.engine is {self.engine!r}; allowed values: "
+                + ", ".join(repr(e) for e in ENGINES))
+        if self.engine == "postgres" and not self.postgres_url:
+            raise WarehouseConfigError(
+                "WarehouseResource.postgres_url is required when engine is 'postgres' "
+                "(set DEALSYNC_WAREHOUSE_URL to a postgresql:// URL)")
+
+    def _label(self) -> str:
+        """Names the database in messages without revealing the Postgres URL."""
+        return str(Path(self.duckdb_path).resolve()) if self.engine == "duckdb" else "postgres"
+
+    def _ensure_staging_schema(self) -> None:
+        if self._staging_ready:
+            return
+
+        def create() -> None:
+            with transaction(self._sa_engine(False), timeout_s=self.lock_timeout_seconds,
+                             label=self._label(), log=_log) as connection:
+                execute_file(connection, "create_schema")
+                execute_file(connection, "create_sync_tables")
+
+        retry_on_ddl_race(create)
+        self._staging_ready = True
+
+    # ----- generic SQL helpers (the same SQL text runs on both engines) ----------------------
+
+    def execute(self, sql: str, params: dict | None = None) -> None:
+        with self.connection() as connection:
+            connection.execute(sa.text(sql), params or {})
+
+    def query(self, sql: str, params: dict | None = None, *,
+              read_only: bool = False) -> list[dict[str, Any]]:
+        with self.connection(read_only) as connection:
+            return [dict(row) for row in connection.execute(sa.text(sql), params or {}).mappings()]
+
+    def scalar(self, sql: str, params: dict | None = None, *, read_only: bool = False) -> Any:
+        with self.connection(read_only) as connection:
+            return connection.execute(sa.text(sql), params or {}).scalar()
+
+    def run_sql_file(self, path: str | Path, **params: Any) -> list[dict[str, Any]]:
+        """Run every statement of a .sql file in one transaction, with :named bind parameters.
+
+        Returns the rows of the last statement when it produces rows (else []).
+        """
+        statements = split_statements(Path(path).read_text(encoding="utf-8"))
+        result = None
+        with self.connection() as connection:
+            for statement in statements:
+                result = connection.execute(sa.text(statement), params)
+            return [dict(row) for row in result.mappings()] if result and result.returns_rows \
+                else []
+
+    def table_exists(self, schema: str, name: str) -> bool:
+        return bool(self.scalar(
+            "select count(*) from information_schema.tables "
+            "where table_schema = :schema and table_name = :name", {"schema": schema, "name": name}))
+
+    def row_count(self, schema: str, name: str) -> int:
+        return int(self.scalar(f"select count(*) from {quote(schema)}.{quote(name)}"))
+
+    # ----- staging ---------------------------------------------------------------------------
+
+    def land(self, object_name: str, fields: dict[str, str], batches: Iterable[pa.Table], *,
+             window_start: datetime, window_end: datetime, run_id: str, api: str) -> LandResult:
+        """Land every record version of a window into staging.<t>_versions and update staging.<t>.
+
+        `fields` maps Salesforce API field names to Salesforce types; batches are Arrow tables
+        keyed by the same API names. Re-running a window converges (merge on id +
+        system_modstamp). Raises SchemaDriftError before writing if a field changed type.
+        """
+        return landing.land(self, object_name, fields, batches, window_start=window_start,
+                            window_end=window_end, run_id=run_id, api=api, log=_log)
+
+    def rebuild_current(self, object_name: str) -> int:
+        """Rebuild staging.<t> from the whole version history; returns its row count."""
+        with self.connection() as connection:
+            return current.rebuild_current(connection, object_name)
+
+    def mark_hard_deleted(self, object_name: str, present_ids: Iterable[str], *,
+                          chunk_size: int = 100_000, allow_empty: bool = False) -> int:
+        """Mark current rows whose Id Salesforce no longer returns as deleted; returns how many."""
+        marked = hard_deletes.mark_hard_deleted(self, object_name, present_ids,
+                                                chunk_size=chunk_size, allow_empty=allow_empty)
+        _log.info("Marked %d %s rows hard-deleted (absent from Salesforce)", marked, object_name)
+        return marked
+
+    # ----- sync state ------------------------------------------------------------------------
+
+    def get_high_water_mark(self, object_name: str) -> datetime | None:
+        """The SystemModstamp (naive UTC) up to which `object_name` has been landed."""
+        with self.connection() as connection:
+            return sync_state.get_high_water_mark(connection, object_name)
+
+    def set_high_water_mark(self, object_name: str, ts: datetime, *, force: bool = False) -> datetime:
+        """Move the mark forward (never back unless force=True); returns the stored mark."""
+        with self.connection() as connection:
+            return sync_state.set_high_water_mark(connection, object_name, ts, force)
+
+    def record_sync_success(self, object_name: str, *, record_count: int, run_id: str | None = None,
+                            window_start: datetime | None = None,
+                            window_end: datetime | None = None, api: str | None = None,
+                            api_calls: int = 0) -> None:
+        with self.connection() as connection:
+            sync_state.record_success(connection, object_name, record_count=record_count,
+                                      run_id=run_id, window_start=window_start,
+                                      window_end=window_end, api=api, api_calls=api_calls)
+
+    def record_sync_failure(self, object_name: str, error_text: str, *, run_id: str | None = None,
+                            api_calls: int = 0) -> None:
+        """Store a (redacted, truncated) error so staging.sync_status shows the sync failing."""
+        error = sync_state.redact(error_text, self._known_secrets())
+        with self.connection() as connection:
+            sync_state.record_failure(connection, object_name, error, run_id=run_id,
+                                      api_calls=api_calls)
+
+    def get_sync_status(self, object_name: str) -> dict[str, Any] | None:
+        with self.connection() as connection:
+            return sync_state.get_status(connection, object_name)
+
+    def _known_secrets(self) -> tuple[str, ...]:
+        if not self.postgres_url:
+            return ()
+        url = sa.engine.make_url(self.postgres_url)
+        return tuple(s for s in (self.postgres_url, url.password) if s)

@@ -1,0 +1,25 @@
+-- Per-object sync bookkeeping: the SystemModstamp high-water mark, and the health a user checks
+-- ("is the sync working?"). Never holds credentials; error text is redacted before it lands here.
+create table if not exists staging.sync_state (
+    object varchar primary key,
+    high_water_mark timestamp,
+    updated_at timestamp not null
+);
+
+create table if not exists staging.sync_status (
+    object varchar primary key,
+    status varchar not null,
+    last_attempt_at timestamp,
+    last_success_at timestamp,
+    last_failure_at timestamp,
+    consecutive_failures bigint not null,
+    last_error varchar,
+    record_count bigint,
+    last_run_id varchar,
+    last_window_start timestamp,
+    last_window_end timestamp,
+    last_api varchar,
+    api_calls_today bigint not null,
+    api_calls_date date,
+    updated_at timestamp not null
+)

@@ -21,7 +21,12 @@ from emulator.store import Store
 FIXED_NOW = "2025-06-30T12:00:00"
 
 
+def _peak_rss_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB on Linux
+
+
 def run(scale: str, seed: int, now: datetime) -> dict:
+    baseline = _peak_rss_mb()  # interpreter + numpy/pyarrow/duckdb, before any data
     started = time.perf_counter()
     store = Store()
     counts = generate_org(store, scale, seed=seed, now=now)
@@ -31,7 +36,7 @@ def run(scale: str, seed: int, now: datetime) -> dict:
         "scale": scale, "seconds": round(seconds, 2), "rows": counts,
         "total_rows": sum(counts.values()),
         "rows_per_second": round(sum(counts.values()) / seconds),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": _peak_rss_mb(), "baseline_rss_mb": baseline,
         "duckdb_memory": memory,
     }
 
@@ -39,7 +44,8 @@ def run(scale: str, seed: int, now: datetime) -> dict:
 def report(result: dict) -> None:
     print(f"scale={result['scale']}  wall={result['seconds']:.2f}s  "
           f"rows={result['total_rows']:,} ({result['rows_per_second']:,}/s)  "
-          f"peak_rss={result['peak_rss_mb']:,} MB  duckdb={result['duckdb_memory']}")
+          f"peak_rss={result['peak_rss_mb']:,} MB (baseline {result['baseline_rss_mb']} MB)  "
+          f"duckdb={result['duckdb_memory']}")
     for name, count in result["rows"].items():
         print(f"  {name:<24}{count:>12,}")
 

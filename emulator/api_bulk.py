@@ -69,6 +69,7 @@ def _job(app, request: Request) -> dict:
     job = app.bulk_jobs.jobs.get(request.params["job"])
     if job is None:
         raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+    request.sobject = job["object"]
     return job
 
 
@@ -88,6 +89,7 @@ def create_query_job(app, request: Request) -> Response:
     compiled = compile_soql(body.get("query", ""), app.store.objects,
                             include_deleted=operation == "queryAll", for_bulk=True,
                             now=datetime.now(timezone.utc), api_version=request.params["version"])
+    request.sobject = compiled.object.name
     job_id = app.bulk_jobs.new_id()
     job = {"id": job_id, "operation": operation, "object": compiled.object.name,
            "createdById": request.user_id, "createdDate": _now(), "systemModstamp": _now(),

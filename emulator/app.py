@@ -50,6 +50,11 @@ class Usage:
             if obj:
                 self.by_object[obj] += 1
 
+    def attribute(self, obj: str) -> None:
+        """Name the object of a call whose URL does not (query, queryAll, Bulk jobs)."""
+        with self._lock:
+            self.by_object[obj] += 1
+
     def exhausted(self) -> bool:
         return self.used >= self.daily_max
 
@@ -131,11 +136,14 @@ class EmulatorApp:
             if metered:
                 if self.usage.exhausted():
                     raise ApiError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
-                self._apply_faults(request)
-                drop = self.faults.take("drop", request.method, request.path)
+                # Charged before faults: a call Salesforce answers with an error still counts.
                 self.usage.charge(getattr(handler, "kind", "rest"), params.get("sobject"))
                 headers["Sforce-Limit-Info"] = self.usage.header()
+                self._apply_faults(request)
+                drop = self.faults.take("drop", request.method, request.path)
             response = handler(request)
+            if metered and request.sobject and not params.get("sobject"):
+                self.usage.attribute(request.sobject)
         except ApiError as exc:
             response = Response.error(exc)
         except Exception as exc:  # noqa: BLE001 - a bug answers 500 like Salesforce, and is printed

@@ -4,6 +4,8 @@
      "Opportunity": [{"Name": "Big deal", "OwnerId": "@alice", "CloseDate": "2025-03-31", ...}]}
 
 or `Opportunity.csv`, `User.csv`, ... with API field names as the header (empty cell = no value).
+Dates and datetimes are ISO strings; datetimes may carry any offset and are stored as naive UTC
+with whole seconds, as Salesforce keeps them.
 A record may omit Id (minted after any Id already in the store or the fixture), IsDeleted
 (false), CreatedById/LastModifiedById (the fixture's first user) and the system timestamps: a
 missing one takes the nearest given one in CreatedDate <= LastModifiedDate <= SystemModstamp, or

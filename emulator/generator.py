@@ -45,13 +45,16 @@ OpportunityContactRole: 0-4 per deal (15% none), on distinct contacts of the dea
   roles but no primary.
 Task (50% of activities) / Event (30%) / EmailMessage (20%): on a deal created within the prior
   120 days (Task: 88% deal, 8% account, 4% no WhatId; Event 85/10/5), WhoId a contact of that
-  account (75% of tasks, 70% of events). Tasks: 1% deleted on their own; statuses, priorities and
-  subtypes in realistic mixes; number % 101 == 0 has an emoji Subject. Emails: 40% incoming,
+  account (75% of tasks, 70% of events). Tasks: 1% deleted on their own (~3% with cascades);
+  statuses, priorities and subtypes in realistic mixes; number % 101 == 0 has an emoji Subject;
+  task/event number % 2000 == 1000 has a 30,000-character Description. Emails: 40% incoming,
   From/To are the contact's and the owner's (trimmed) addresses, 15% with two recipients,
   number % 2000 == 1000 has a 100,000-character TextBody, number % 211 == 0 an emoji Subject.
-Deletion cascades: roles and activities of a deleted deal or contact are deleted with it, at the
-  same moment. Every deleted row is also in _deleted_log (object, id, deleted_at = SystemModstamp).
+Deletion cascades: roles, tasks and events of a deleted deal or contact, and emails of a deleted
+  deal, are deleted with it at the same moment. Every deleted row is also in _deleted_log
+  (object, id, deleted_at = SystemModstamp).
 Project__c: for ~half of the won, live deals; first-year ones 20% "Cancelled" (inactive value).
+Not modelled: LastActivityDate stays NULL, IsArchived is always false, no Leads or Cases.
 """
 
 from datetime import datetime

@@ -27,6 +27,8 @@ class Request:
     headers: dict[str, str]  # lower-case names
     body: bytes
     params: dict[str, str] = field(default_factory=dict)  # from the route pattern
+    user_id: str | None = None  # the caller, once the bearer token is checked
+    sobject: str | None = None  # the object a query or job touched, for the call counters
 
     def json(self):
         if not self.body:

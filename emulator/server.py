@@ -61,6 +61,9 @@ class Emulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
     def __enter__(self) -> "Emulator":
         return self.start()

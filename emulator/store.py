@@ -41,6 +41,9 @@ class Store:
         self.con.execute(f"CREATE TABLE IF NOT EXISTS {DELETED_LOG} "
                          "(object VARCHAR, id VARCHAR, deleted_at TIMESTAMP)")
 
+    def close(self) -> None:
+        self.con.close()
+
     # ----- schema -------------------------------------------------------------------------
     def object(self, name: str) -> ObjectDef | None:
         """Case-insensitive object lookup."""

@@ -49,19 +49,23 @@ class SalesforceResource(dg.ConfigurableResource):
     login_domain: str = Field(
         default="login",
         description="'login' (production), 'test' (sandbox) or a My Domain host such as "
-                    "acme.my.salesforce.com. Ignored for the token call when instance_url is set.")
+                    "acme.my.salesforce.com. Also picks the JWT audience (test or *.sandbox.* "
+                    "-> https://test.salesforce.com). The token call goes to instance_url if set.")
     instance_url: str | None = Field(
         default=None, description="https URL whose /services/oauth2/token is used for login "
                                   "(a My Domain URL, or the local emulator).")
     client_id: str | None = Field(default=None, description="Connected app consumer key.")
-    client_secret: str | None = Field(default=None, description="Connected app consumer secret.")
+    client_secret: str | None = Field(default=None, repr=False,
+                                      description="Connected app consumer secret.")
     username: str | None = Field(default=None, description="Integration user (jwt, password).")
-    password: str | None = Field(default=None, description="Password (password flow only).")
+    password: str | None = Field(default=None, repr=False,
+                                 description="Password (password flow only).")
     security_token: str | None = Field(
-        default=None, description="Appended to the password (password flow only).")
-    refresh_token: str | None = Field(default=None, description="For the refresh_token flow.")
+        default=None, repr=False, description="Appended to the password (password flow only).")
+    refresh_token: str | None = Field(default=None, repr=False,
+                                      description="For the refresh_token flow.")
     jwt_private_key: str | None = Field(
-        default=None, description="PEM RSA private key text for the jwt flow.")
+        default=None, repr=False, description="PEM RSA private key text for the jwt flow.")
     jwt_private_key_path: str | None = Field(
         default=None, description="Path to the PEM RSA private key for the jwt flow.")
     ca_bundle: str | None = Field(

@@ -86,7 +86,8 @@ def token_request(settings: SalesforceSettings) -> tuple[dict, tuple[str, str] |
             "password": (settings.password or "") + (settings.security_token or "")}, None
 
 
-def _login_failure(settings: SalesforceSettings, url: str, response: requests.Response) -> SalesforceAuthError:
+def _login_failure(settings: SalesforceSettings, url: str,
+                   response: requests.Response) -> SalesforceAuthError:
     try:
         body = response.json()
         error, description = body.get("error", ""), body.get("error_description", "")

@@ -6,7 +6,6 @@ report a failure so the person reading the run log knows what to fix.
 """
 
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -29,8 +28,7 @@ T = TypeVar("T")
 class SalesforceClient:
     """Salesforce access for one run. Use as a context manager, or call `close()`."""
 
-    def __init__(self, settings: SalesforceSettings, log: logging.Logger | None = None,
-                 rng: random.Random | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, settings: SalesforceSettings, log: logging.Logger | None = None):
         self.settings = settings
         self.log = log or logging.getLogger(__name__)
         self.meter = CallMeter()
@@ -41,8 +39,6 @@ class SalesforceClient:
                                       settings.ca_bundle)
         self.token: Token | None = None
         self.sf: Salesforce | None = None
-        self._rng = rng or random.Random()
-        self._sleep = sleep
 
     # ----- lifecycle -----------------------------------------------------------------------
     def connect(self) -> "SalesforceClient":
@@ -59,12 +55,13 @@ class SalesforceClient:
         self.close()
 
     def _login(self) -> None:
-        self.token = self._call(lambda: fetch_token(self.session, self.settings),
-                                call="login", api=LOGIN, relogin=False)
+        self.token = self.call(lambda: fetch_token(self.session, self.settings),
+                               call="login", api=LOGIN, relogin=False)
         self.meter.logins += 1
+        # object_pairs_hook=None: plain dicts from json's C decoder, not OrderedDicts.
         self.sf = Salesforce(instance_url=self.token.instance_url,
                              session_id=self.token.access_token, session=self.session,
-                             version=self.settings.api_version)
+                             version=self.settings.api_version, object_pairs_hook=None)
         self.log.info(f"Salesforce: logged in with {self.settings.auth_method} to "
                       f"{self.token.instance_url} (API v{self.settings.api_version})")
 
@@ -73,13 +70,15 @@ class SalesforceClient:
         return self.meter.snapshot()
 
     # ----- retry core ----------------------------------------------------------------------
-    def _call(self, attempt: Callable[[], T], *, call: str, object: str | None = None,
+    def call(self, attempt: Callable[[], T], *, call: str, object: str | None = None,
               objects: tuple[str, ...] | list[str] | None = None, api: str = "rest",
               relogin: bool = True) -> T:
-        """Run `attempt` until it succeeds, retrying transient failures with full-jitter backoff.
+        """Run `attempt` (simple-salesforce calls on `self.sf`) under the retry and quota rules.
 
-        An expired session gets one new token and one more try; REQUEST_LIMIT_EXCEEDED becomes
-        QuotaStop; anything else is raised at once as SalesforceCallError naming object and call.
+        Transient failures are retried with full-jitter backoff, so use it for reads and
+        idempotent writes (upserts by external ID). An expired session gets one new token and
+        one more try; REQUEST_LIMIT_EXCEEDED becomes QuotaStop; anything else is raised at once
+        as SalesforceCallError naming the object, the call and the fix.
         """
         scope_objects = tuple(objects or ((object,) if object else ()))
         failures, relogged = 0, False
@@ -102,11 +101,11 @@ class SalesforceClient:
                                       call=call, attempts=failures + 1) from exc
                 failures += 1
                 self.meter.record_retry(reason)
-                delay = self.retry_policy.delay(failures, self._rng)
+                delay = self.retry_policy.delay(failures)
                 self.log.warning(
                     f"Salesforce: {call}{' on ' + object if object else ''} failed ({reason}); "
                     f"retry {failures}/{self.retry_policy.max_attempts - 1} in {delay:.2f}s")
-                self._sleep(delay)
+                time.sleep(delay)
 
     def _limit_exceeded(self, exc: ClientError) -> QuotaStop:
         _, message = error_details(exc)
@@ -120,20 +119,20 @@ class SalesforceClient:
 
     # ----- metadata ------------------------------------------------------------------------
     def describe(self, object: str) -> dict:
-        return self._call(lambda: getattr(self.sf, object).describe(), call="describe", object=object)
+        return self.call(lambda: getattr(self.sf, object).describe(), call="describe", object=object)
 
     def global_describe(self) -> dict:
-        return self._call(lambda: self.sf.describe(), call="global describe")
+        return self.call(lambda: self.sf.describe(), call="global describe")
 
     def limits(self) -> dict:
-        return self._call(lambda: self.sf.limits(), call="limits")
+        return self.call(lambda: self.sf.limits(), call="limits")
 
     # ----- REST query ----------------------------------------------------------------------
     def count(self, object: str, where: str | None = None, *, include_deleted: bool = False) -> int:
         """`SELECT COUNT() FROM object [WHERE ...]`: one call, no rows transferred."""
         soql = f"SELECT COUNT() FROM {object}" + (f" WHERE {where}" if where else "")
-        page = self._call(lambda: self.sf.query(soql, include_deleted=include_deleted),
-                          call="count", object=object)
+        page = self.call(lambda: self.sf.query(soql, include_deleted=include_deleted),
+                         call="count", object=object)
         return int(page["totalSize"])
 
     def query_pages(self, soql: str, *, object: str,
@@ -143,8 +142,8 @@ class SalesforceClient:
         Each page is its own retried call, so a connection dropped on page 40 costs one page,
         not the query: Salesforce returns the same rows for a repeated nextRecordsUrl.
         """
-        page = self._call(lambda: self.sf.query(soql, include_deleted=include_deleted),
-                          call="query", object=object)
+        page = self.call(lambda: self.sf.query(soql, include_deleted=include_deleted),
+                         call="query", object=object)
         yield strip_attributes(page["records"])
         if not page["done"]:
             yield from self.next_pages(page["nextRecordsUrl"], object=object)
@@ -153,8 +152,8 @@ class SalesforceClient:
         """Follow a nextRecordsUrl (from query_pages or composite_queries) to the last page."""
         url = next_records_url
         while url:
-            page = self._call(lambda u=url: self.sf.query_more(u, identifier_is_url=True),
-                              call="query page", object=object)
+            page = self.call(lambda u=url: self.sf.query_more(u, identifier_is_url=True),
+                             call="query page", object=object)
             yield strip_attributes(page["records"])
             url = None if page["done"] else page["nextRecordsUrl"]
 
@@ -168,6 +167,18 @@ class SalesforceClient:
         return salesforce_queries.bulk_query_pages(self, soql, object=object,
                                                  include_deleted=include_deleted,
                                                  max_records=max_records)
+
+    def composite(self, subrequests: list[dict], *, objects: list[str],
+                  all_or_none: bool = False) -> list[dict]:
+        """One /composite call (up to 25 subrequests, 5 of them queries): ONE API call.
+
+        Returns the `compositeResponse` items as-is ({"body", "httpHeaders", "httpStatusCode",
+        "referenceId"}); the caller checks each status. An all-GET batch is retried as a whole
+        when a subrequest fails transiently or with an expired session, and raises QuotaStop
+        on REQUEST_LIMIT_EXCEEDED. The call is accounted as shared evenly by `objects`.
+        """
+        return salesforce_queries.composite(self, subrequests, objects=objects,
+                                            all_or_none=all_or_none)
 
     def composite_queries(self, soqls: list[str], *, objects: list[str],
                           include_deleted: bool = False) -> list[dict]:

@@ -25,13 +25,13 @@ class RetryPolicy:
     base_delay: float = 1.0
     max_delay: float = 60.0
 
-    def delay(self, failures: int, rng: random.Random | None = None) -> float:
+    def delay(self, failures: int) -> float:
         """Full jitter: uniform(0, min(max_delay, base_delay * 2**(failures-1))).
 
         Spreading retries over the whole window keeps parallel assets from retrying in step.
         """
         ceiling = min(self.max_delay, self.base_delay * 2 ** (failures - 1))
-        return (rng or random).uniform(0, ceiling)
+        return random.uniform(0, ceiling)
 
 
 def transient_reason(exc: BaseException) -> str | None:

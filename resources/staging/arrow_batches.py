@@ -62,4 +62,4 @@ def _last_row_per_version(rows: pa.Table) -> pa.Table:
         return rows
     numbered = rows.append_column("_row", pa.array(range(rows.num_rows), pa.int64()))
     last = numbered.group_by(keys).aggregate([("_row", "max")]).column("_row_max")
-    return rows.take(pc.sort_indices(last))
+    return rows.take(pc.take(last, pc.sort_indices(last)))  # keep the batch's row order

@@ -32,9 +32,12 @@ class LandResult:
     table: str
     rows_landed: int = 0
     batches: int = 0
+    # Current-state changes, summed over batches. A Salesforce query returns each Id once, so
+    # these are distinct Ids; an Id landed with several versions in one call (one per batch)
+    # counts once per batch in which it changed.
     inserted: int = 0        # ids new to current state
-    updated: int = 0         # existing ids that got a newer version
-    deleted: int = 0         # ids whose current row became is_deleted
+    updated: int = 0         # existing ids replaced by a strictly newer version
+    deleted: int = 0         # ids whose current row became is_deleted (new or existing)
     min_system_modstamp: datetime | None = None
     max_system_modstamp: datetime | None = None
     added_columns: list[str] = field(default_factory=list)

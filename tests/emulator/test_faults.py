@@ -68,4 +68,4 @@ def test_counters_report_calls_by_kind_and_object(sf, control):
     counters = control.counters()
     assert counters["api_calls"] == 2
     assert counters["by_kind"] == {"query": 1, "describe": 1}
-    assert counters["by_object"] == {"Opportunity": 1}
+    assert counters["by_object"] == {"User": 1, "Opportunity": 1}

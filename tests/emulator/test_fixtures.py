@@ -90,7 +90,7 @@ def test_csv_directory(tmp_path):
                               "DefaultProbability": "100", "ForecastCategoryName": "Closed"}],
         "Opportunity": [{"Name": "CSV deal", "StageName": "Closed Won", "CloseDate": "2025-02-28",
                          "Amount": "2500.5", "OwnerId": "@ann", "IsDeleted": "true",
-                         "SystemModstamp": "2025-03-01T10:00:00.000+0000", "Description": ""}],
+                         "SystemModstamp": "2025-03-01T11:00:00.750+0100", "Description": ""}],
     }
     for name, rows in tables.items():
         with (tmp_path / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
@@ -101,7 +101,7 @@ def test_csv_directory(tmp_path):
     assert load_fixture(store, tmp_path) == {"User": 1, "OpportunityStage": 1, "Opportunity": 1}
     row = _one(store, '''SELECT "OwnerId", "Amount", "IsWon", "IsDeleted", "Description",
         "CreatedDate", "SystemModstamp" FROM "Opportunity"''')
-    stamp = datetime(2025, 3, 1, 10)
+    stamp = datetime(2025, 3, 1, 10)  # UTC, milliseconds dropped as Salesforce does
     assert row == (ids.mint("005", 1), 2500.5, True, True, None, stamp, stamp)
     assert _one(store, f"SELECT * FROM {DELETED_LOG}") == ("Opportunity", ids.mint("006", 1), stamp)
     assert _one(store, 'SELECT "IsActive" FROM "User"') == (False,)

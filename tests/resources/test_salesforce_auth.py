@@ -5,7 +5,8 @@ import time
 import jwt
 import pytest
 
-from resources.salesforce import SalesforceAuthError, SalesforceConfigError, SalesforceResource
+from resources.salesforce import (SalesforceAuthError, SalesforceCallError, SalesforceConfigError,
+                                  SalesforceResource)
 from resources.salesforce_auth import jwt_assertion
 from resources.salesforce_settings import SalesforceSettings
 
@@ -77,6 +78,15 @@ def test_wrong_secret_fails_clearly_without_showing_the_secret(make_resource, co
     assert info.value.__cause__ is None or secret not in str(info.value.__cause__)
 
 
+def test_secrets_are_not_in_reprs(make_resource, emulator):
+    resource = make_resource(auth_method="password", username="u", password="pw-secret-1",
+                             security_token="token-secret-2", refresh_token="refresh-secret-3")
+    shown = repr(resource) + repr(resource.settings())
+    for secret in ("pw-secret-1", "token-secret-2", "refresh-secret-3",
+                   emulator.credentials.client_secret):
+        assert secret not in shown
+
+
 def test_wrong_password_names_the_flow_and_fix(make_resource, emulator, control):
     settings = login_settings(emulator, "password") | {"password": "hunter2-wrong"}
     with pytest.raises(SalesforceAuthError) as info:
@@ -113,3 +123,27 @@ def test_expired_token_mid_run_logs_in_again_without_losing_rows(make_resource, 
         assert sf.accounting()["relogins"] == 1
         assert sf.accounting()["logins"] == 2
     assert seen == clean and len(clean) > 2000
+
+
+def test_session_rejected_again_after_relogin_is_not_retried_forever(client, control):
+    control.fault(kind="error", next=2, status=401, code="INVALID_SESSION_ID",
+                  message="Session expired or invalid", match="/query")
+    with pytest.raises(SalesforceCallError) as info:
+        client.count("Account")
+    assert info.value.code == "INVALID_SESSION_ID" and "connected app" in str(info.value)
+    assert client.accounting()["relogins"] == 1
+
+
+def test_ca_bundle_wins_over_requests_ca_bundle(make_resource, control, monkeypatch, tmp_path):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "missing.pem"))
+    with make_resource().client() as sf:
+        assert sf.count("User") > 0
+
+
+def test_untrusted_certificate_fails_at_once(make_resource, control, monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    with pytest.raises(SalesforceCallError) as info:
+        make_resource(ca_bundle=None).get_client()
+    assert info.value.attempts == 1 and "SSLError" in str(info.value)
+    assert str(info.value).startswith("Salesforce login failed")

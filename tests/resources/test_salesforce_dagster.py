@@ -76,10 +76,11 @@ def test_quota_stop_ends_the_asset_cleanly(salesforce_env, control, monkeypatch)
 
 def test_invalid_auth_method_from_env_var_names_the_key(salesforce_env, monkeypatch):
     monkeypatch.setenv("SALESFORCE_AUTH_METHOD", "saml")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(dg.DagsterResourceFunctionError) as info:
         dg.materialize([accounts_extract], resources={"salesforce": ENV_RESOURCE})
-    assert "auth_method='saml' is not supported" in str(info.value)
-    assert "client_credentials, jwt, refresh_token, password" in str(info.value)
+    cause = str(info.value.__cause__)  # what the run log shows under RESOURCE_INIT_FAILURE
+    assert "auth_method='saml' is not supported" in cause
+    assert "client_credentials, jwt, refresh_token, password" in cause
 
 
 def test_secrets_stay_out_of_logs_and_metadata(salesforce_env, emulator, caplog):

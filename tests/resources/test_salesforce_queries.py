@@ -127,3 +127,28 @@ def test_describe_of_an_unknown_object_says_what_to_check(client, control):
     with pytest.raises(SalesforceCallError) as info:
         client.describe("Nope__c")
     assert info.value.status == 404 and "Nope__c describe failed" in str(info.value)
+
+
+def test_composite_mixes_describes_and_queries_in_one_call(client, control):
+    base = "/services/data/v59.0"
+    subrequests = [
+        {"method": "GET", "referenceId": "describe_Account", "url": f"{base}/sobjects/Account/describe"},
+        {"method": "GET", "referenceId": "query_Account", "url": f"{base}/queryAll/?q=SELECT+Id+FROM+Account"},
+        {"method": "GET", "referenceId": "query_Contact", "url": f"{base}/query/?q=SELECT+Nope+FROM+Contact"},
+    ]
+    responses = client.composite(subrequests, objects=["Account", "Contact"])
+    assert [r["httpStatusCode"] for r in responses] == [200, 200, 400]
+    assert responses[0]["body"]["name"] == "Account"
+    assert responses[1]["body"]["totalSize"] >= 500
+    assert responses[2]["body"][0]["errorCode"] == "INVALID_FIELD", "a query error is the caller's"
+    assert control.counters()["api_calls"] == 1
+    assert client.accounting()["by_object"] == {"Account": {"composite": 0.5},
+                                                "Contact": {"composite": 0.5}}
+
+
+def test_composite_refuses_more_than_25_subrequests(client, control):
+    subrequests = [{"method": "GET", "referenceId": f"d{i}",
+                    "url": "/services/data/v59.0/sobjects/Account/describe"} for i in range(26)]
+    with pytest.raises(ValueError, match="at most 25 subrequests"):
+        client.composite(subrequests, objects=["Account"])
+    assert control.counters()["api_calls"] == 0

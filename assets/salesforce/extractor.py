@@ -1,0 +1,131 @@
+"""Extract one object's window into staging: COUNT, then Bulk 2.0 or REST, streamed page by page.
+
+Large windows go through Bulk 2.0 (chosen by a COUNT() against `bulk_threshold`); small ones,
+and any window Bulk refuses, through REST queryAll. Both read deleted rows too (`IsDeleted`),
+so a delete lands as a new version. A QUERY_TIMEOUT halves the window and tries each half.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from resources.salesforce_errors import BulkUnavailable, SalesforceCallError
+
+from .convert import csv_to_table, records_to_table
+from .windows import Window, utcnow, window_soql, window_where
+
+MIN_WINDOW_SECONDS = 60
+
+
+@dataclass
+class ObjectRun:
+    """What one object's extraction did in a run: Dagster metadata and sync_status come from it."""
+    object_name: str
+    windows: list[Window] = field(default_factory=list)
+    apis: set[str] = field(default_factory=set)
+    landed: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    added_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    max_modstamp: object = None
+    expected: int | None = None
+
+    def add(self, result, window: Window, api: str) -> None:
+        """Count a landed window; `result` is None for a window that held no records."""
+        self.apis.add(api)
+        self.windows.append(window)
+        if result is None:
+            return
+        self.landed += result.rows_landed
+        self.inserted += result.inserted
+        self.updated += result.updated
+        self.deleted += result.deleted
+        self.added_columns += [c for c in result.added_columns if c not in self.added_columns]
+        self.missing_columns = list(result.missing_columns)
+        if result.max_system_modstamp and (self.max_modstamp is None
+                                           or result.max_system_modstamp > self.max_modstamp):
+            self.max_modstamp = result.max_system_modstamp
+
+
+def _is_timeout(exc: SalesforceCallError) -> bool:
+    return getattr(exc, "code", None) == "QUERY_TIMEOUT"
+
+
+class Extractor:
+    """Runs the queries for one object and lands what they return."""
+
+    def __init__(self, client, warehouse, run_id: str, bulk_threshold: int, log):
+        self.client, self.warehouse, self.run_id = client, warehouse, run_id
+        self.bulk_threshold, self.log = bulk_threshold, log
+
+    def land(self, run: ObjectRun, fields: dict[str, str], tables: Iterator, window: Window,
+             api: str) -> None:
+        result = self.warehouse.land(run.object_name, fields, tables, window_start=window.start,
+                                     window_end=window.end, run_id=self.run_id, api=api)
+        run.add(result, window, api)
+
+    def rest_tables(self, object_name: str, fields: dict[str, str], soql: str) -> Iterator:
+        pages = self.client.query_pages(soql, object=object_name, include_deleted=True)
+        return self._progress(object_name, (records_to_table(p, fields, object_name) for p in pages))
+
+    def _progress(self, object_name: str, tables: Iterator) -> Iterator:
+        """Log pages and records as they land, so a long backfill shows where it is."""
+        seen = 0
+        for number, table in enumerate(tables, start=1):
+            seen += table.num_rows
+            if number % 10 == 0:
+                self.log.info(f"{object_name}: {number} pages, {seen} records so far")
+            yield table
+
+    def extract_window(self, run: ObjectRun, fields: dict[str, str], window: Window) -> None:
+        """COUNT the window, then land it through Bulk or REST; halve it on QUERY_TIMEOUT."""
+        object_name = run.object_name
+        soql = window_soql(object_name, list(fields), window)
+        try:
+            expected = self.client.count(object_name, window_where(window), include_deleted=True)
+            run.expected = (run.expected or 0) + expected
+            self.log.info(f"{object_name} {window.label()}: {expected} records expected")
+            if expected == 0:
+                run.add(None, window, "rest")
+                return
+            if expected > self.bulk_threshold and self._bulk(run, fields, soql, window):
+                return
+            self.land(run, fields, self.rest_tables(object_name, fields, soql), window, "rest")
+        except SalesforceCallError as exc:
+            if not _is_timeout(exc) or window.seconds < 2 * MIN_WINDOW_SECONDS:
+                raise
+            first, second = window.halves()
+            self.log.warning(f"{object_name}: QUERY_TIMEOUT on {window.label()}; "
+                             "retrying it as two halves")
+            self.extract_window(run, fields, first)
+            self.extract_window(run, fields, second)
+
+    def _bulk(self, run: ObjectRun, fields: dict[str, str], soql: str, window: Window) -> bool:
+        """Land through Bulk 2.0; False (nothing landed) when Salesforce refuses the job."""
+        object_name = run.object_name
+        pages = self.client.bulk_query_pages(soql, object=object_name, include_deleted=True)
+        tables = self._progress(object_name, (csv_to_table(p, fields, object_name) for p in pages))
+        try:
+            first = next(tables, None)
+        except BulkUnavailable as exc:
+            self.log.warning(f"{object_name}: Bulk API refused the query ({exc}); using REST")
+            return False
+        if first is None:
+            run.add(None, window, "bulk")
+            return True
+        self.land(run, fields, _chain(first, tables), window, "bulk")
+        return True
+
+    def extract_all(self, run: ObjectRun, fields: dict[str, str]) -> None:
+        """Small setup objects (users, stages, record types): the whole table, every time."""
+        soql = window_soql(run.object_name, list(fields), None)
+        tables = self.rest_tables(run.object_name, fields, soql)
+        everything = Window(datetime(1970, 1, 1), utcnow().replace(microsecond=0))
+        self.land(run, fields, tables, everything, "rest")
+
+
+def _chain(first, rest: Iterator) -> Iterator:
+    yield first
+    yield from rest

@@ -1,0 +1,43 @@
+"""Shared fixtures. Warehouse tests run against real DuckDB files and a real PostgreSQL server."""
+
+import pytest
+
+from resources.warehouse import WarehouseResource
+from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
+
+# ##### POSTGRES / WAREHOUSE FIXTURES
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> PostgresServer:
+    """127.0.0.1:5432 if it answers, else a throwaway cluster; a failure (never a skip) if neither."""
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, uniquely named database for one test, dropped afterwards."""
+    database = postgres_server.create_database()
+    yield postgres_server.url(database)
+    postgres_server.drop_database(database)
+
+
+@pytest.fixture
+def duckdb_warehouse(tmp_path) -> WarehouseResource:
+    return WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "warehouse.duckdb"))
+
+
+@pytest.fixture
+def postgres_warehouse(postgres_url: str) -> WarehouseResource:
+    return WarehouseResource(engine="postgres", postgres_url=postgres_url)
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse(request) -> WarehouseResource:
+    """The same test on both engines; Postgres is only started when a postgres case runs."""
+    return request.getfixturevalue(f"{request.param}_warehouse")

@@ -1,0 +1,1 @@
+"""Test infrastructure shared by the test packages (real servers, no mocks)."""

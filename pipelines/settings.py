@@ -5,7 +5,8 @@ The commented default lives in `dealsync.yaml` at the repository root.
 """
 
 import os
-from datetime import date
+import re
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -29,12 +30,30 @@ class ObjectSettings(Strict):
 
 
 class ExtractionSettings(Strict):
-    start_date: date = date(2023, 1, 1)
+    # A date, or "N days ago" (handy for demos and tests; a deployment should fix a date).
+    # The first partition also holds everything modified before it.
+    start_date: date | str = date(2023, 1, 1)
     lookback_minutes: int = Field(10, ge=0, le=1440)
     safety_lag_minutes: int = Field(1, ge=0, le=60)
     bulk_threshold: int = Field(10_000, ge=0)
     skip_backfill: bool = False
     max_partitions_per_run: int = Field(400, ge=1)
+
+    @field_validator("start_date")
+    @classmethod
+    def _date_or_days_ago(cls, value):
+        if isinstance(value, str) and not re.fullmatch(r"\d+ days ago", value.strip()):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise ValueError("use a date (2023-01-01) or 'N days ago'") from None
+        return value
+
+    def first_day(self) -> date:
+        if isinstance(self.start_date, date):
+            return self.start_date
+        days = int(self.start_date.split()[0])
+        return datetime.now(timezone.utc).date() - timedelta(days=days)
 
 
 class Settings(Strict):

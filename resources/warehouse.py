@@ -57,7 +57,8 @@ class WarehouseResource(dg.ConfigurableResource):
         """A connection in a transaction for one unit of work; committed and closed on exit.
 
         read_only connections let several reader processes share a DuckDB file (when no writer
-        holds it) and refuse writes on both engines.
+        holds it) and refuse writes on both engines. Don't nest a read-only connection inside a
+        read-write one in the same process: DuckDB would make the inner one wait for the outer.
         """
         if not read_only:
             self._ensure_staging_schema()
@@ -128,9 +129,9 @@ class WarehouseResource(dg.ConfigurableResource):
                 else []
 
     def table_exists(self, schema: str, name: str) -> bool:
-        return bool(self.scalar(
-            "select count(*) from information_schema.tables "
-            "where table_schema = :schema and table_name = :name", {"schema": schema, "name": name}))
+        with self.connection() as connection:
+            return bool(execute_file(connection, "select_table_exists",
+                                     {"schema": schema, "name": name}).scalar())
 
     def row_count(self, schema: str, name: str) -> int:
         return int(self.scalar(f"select count(*) from {quote(schema)}.{quote(name)}"))

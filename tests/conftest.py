@@ -1,6 +1,12 @@
 """Shared fixtures. Warehouse tests run against real DuckDB files and a real PostgreSQL server."""
 
-import pytest
+import os
+from pathlib import Path
+
+# Before anything imports the pipeline: its partitions are built from these settings.
+os.environ["DEALSYNC_CONFIG"] = str(Path(__file__).parent / "fixtures" / "settings" / "test.yaml")
+
+import pytest  # noqa: E402
 
 from resources.warehouse import WarehouseResource
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres

@@ -7,12 +7,11 @@ so a delete lands as a new version. A QUERY_TIMEOUT halves the window and tries 
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from resources.salesforce_errors import BulkUnavailable, SalesforceCallError
 
 from .convert import csv_to_table, records_to_table
-from .windows import Window, utcnow, window_soql, window_where
+from .windows import EPOCH, Window, utcnow, window_soql, window_where
 
 MIN_WINDOW_SECONDS = 60
 
@@ -122,7 +121,7 @@ class Extractor:
         """Small setup objects (users, stages, record types): the whole table, every time."""
         soql = window_soql(run.object_name, list(fields), None)
         tables = self.rest_tables(run.object_name, fields, soql)
-        everything = Window(datetime(1970, 1, 1), utcnow().replace(microsecond=0))
+        everything = Window(EPOCH, utcnow().replace(microsecond=0))
         self.land(run, fields, tables, everything, "rest")
 
 

@@ -15,5 +15,6 @@ def load_field_catalog(warehouse) -> dict[str, dict[str, str]]:
 
 
 def save_fields(warehouse, object_name: str, fields: dict[str, str]) -> None:
+    warehouse.run_sql_file(SQL / "field_catalog.sql")
     warehouse.run_sql_file(SQL / "save_field_catalog.sql", object=object_name,
                            fields_json=json.dumps(fields), now=utcnow())

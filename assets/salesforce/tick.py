@@ -11,6 +11,8 @@ list, so an added field becomes a column on the next run.
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from resources.salesforce_queries import strip_attributes
+
 from .catalog import ObjectSpec, select_fields
 from .convert import records_to_table
 from .extractor import Extractor, ObjectRun
@@ -28,6 +30,7 @@ class TickObject:
     fields: dict[str, str] | None = None
     missing: list[str] | None = None
     first_page: dict | None = None
+    describe_error: object = None
 
 
 def _plan_calls(objects: list[TickObject]) -> list[list[tuple[str, TickObject]]]:
@@ -54,26 +57,30 @@ def _subrequest(kind: str, obj: TickObject, version: str, ref: str) -> dict:
             "url": f"/services/data/v{version}/queryAll/?q={quote(soql, safe='')}"}
 
 
-def run_tick(client, extractor: Extractor, objects: list[TickObject], log) -> dict[str, ObjectRun]:
-    """Describe and query every object through /composite, then land each one."""
+def run_tick(client, extractor: Extractor, objects: list[TickObject], log,
+             land_one) -> None:
+    """Describe and query every object through /composite, then land each one.
+
+    `land_one(name, work)` runs `work()` (which lands the object and returns its ObjectRun) and
+    decides what an object's failure means, so one broken object does not stop the others.
+    """
     version = client.settings.api_version
     for batch in _plan_calls(objects):
         subrequests = [_subrequest(kind, o, version, f"{kind}_{i}") for i, (kind, o) in enumerate(batch)]
         responses = client.composite(subrequests, objects=sorted({o.spec.name for _, o in batch}))
         for (kind, obj), response in zip(batch, responses):
             _take(kind, obj, response, log)
-    runs = {}
     for obj in objects:
-        runs[obj.spec.name] = _land(client, extractor, obj, log)
-    return runs
+        land_one(obj, lambda o=obj: _land(client, extractor, o, log))
 
 
 def _take(kind: str, obj: TickObject, response: dict, log) -> None:
     name = obj.spec.name
     if kind == "describe":
         if response["httpStatusCode"] != 200:
-            raise RuntimeError(f"{name}: describe failed in /composite: {response['body']}")
-        obj.fields, obj.missing = select_fields(obj.spec, response["body"])
+            obj.describe_error = response["body"]
+        else:
+            obj.fields, obj.missing = select_fields(obj.spec, response["body"])
         return
     if response["httpStatusCode"] == 200:
         obj.first_page = response["body"]
@@ -87,6 +94,9 @@ def _land(client, extractor: Extractor, obj: TickObject, log) -> ObjectRun:
     name = obj.spec.name
     run = ObjectRun(name)
     fields = obj.fields
+    if fields is None:
+        raise ValueError(f"{name}: describe failed ({obj.describe_error}); check that the "
+                         "integration user can read the object")
     if obj.first_page is not None and fields == obj.cached_fields:
         tables = _pages(client, name, fields, obj.first_page)
         extractor.land(run, fields, tables, obj.window, "composite")
@@ -101,11 +111,7 @@ def _land(client, extractor: Extractor, obj: TickObject, log) -> ObjectRun:
 
 
 def _pages(client, name: str, fields: dict[str, str], first_page: dict):
-    yield records_to_table(_strip(first_page["records"]), fields, name)
+    yield records_to_table(strip_attributes(first_page["records"]), fields, name)
     if not first_page["done"]:
         for page in client.next_pages(first_page["nextRecordsUrl"], object=name):
             yield records_to_table(page, fields, name)
-
-
-def _strip(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in r.items() if k != "attributes"} for r in records]

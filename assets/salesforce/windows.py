@@ -52,11 +52,17 @@ def window_soql(object_name: str, fields: list[str], window: Window | None) -> s
     return soql if window is None else f"{soql} WHERE {window_where(window)}"
 
 
+EPOCH = datetime(1970, 1, 1)
+
+
 def backfill_window(partition_start: datetime, partition_end: datetime, now: datetime,
-                    safety_lag: timedelta) -> Window | None:
-    """The partition range, cut at now − lag; None when it lies wholly in the future."""
+                    safety_lag: timedelta, first_partition_start: datetime) -> Window | None:
+    """The partition range, cut at now − lag; None when it lies wholly in the future. A range
+    that starts at the first partition reaches back to the beginning of time."""
     end = min(naive_utc(partition_end), now - safety_lag).replace(microsecond=0)
     start = naive_utc(partition_start)
+    if start <= naive_utc(first_partition_start):
+        start = EPOCH
     return Window(start, end) if end > start else None
 
 

@@ -10,8 +10,8 @@ import logging
 import random
 import re
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -22,7 +22,7 @@ ENGINES = ("duckdb", "postgres")
 # "Could not set lock": another process holds the file. "different configuration": this process
 # already has the file open in the other mode (read-only vs read-write); also transient.
 _LOCK_MESSAGES = ("Could not set lock", "different configuration")
-_MAX_BACKOFF_S = 2.0
+_MAX_BACKOFF_S = 0.5  # poll often: another writer may only pause briefly between batches
 
 
 class WarehouseConfigError(ValueError):

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,12 +21,15 @@ from .naming import quote, table_name
 from .schema import existing_columns
 from .sql_files import execute_file
 
+if TYPE_CHECKING:
+    from resources.warehouse import WarehouseResource
+
 SALESFORCE_ID_LENGTH = 18
 _SPOOL_SCHEMA = pa.schema([("id", pa.string())])
 
 
-def mark_hard_deleted(warehouse, object_name: str, present_ids: Iterable[str], *,
-                      chunk_size: int, allow_empty: bool) -> int:
+def mark_hard_deleted(warehouse: "WarehouseResource", object_name: str,
+                      present_ids: Iterable[str], *, chunk_size: int, allow_empty: bool) -> int:
     table = table_name(object_name)
     with tempfile.TemporaryDirectory(prefix="dealsync-present-ids-") as spool_dir:
         spool = Path(spool_dir) / "ids.arrow"

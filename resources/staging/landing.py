@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +23,9 @@ from .naming import SCHEMA, quote
 from .schema import (HARD_DELETED_AT, IS_DELETED, ObjectSchema, column_definitions,
                      prepare_tables)
 from .sql_files import execute_file
+
+if TYPE_CHECKING:
+    from resources.warehouse import WarehouseResource
 
 
 @dataclass
@@ -52,31 +56,25 @@ class LandResult:
         return {"dagster/row_count": self.rows_landed, **values}
 
 
-@dataclass(frozen=True)
-class _Statements:
-    """Identifier placeholders for the staging SQL files of one object."""
-
-    schema: ObjectSchema
-
-    def common(self) -> dict[str, str]:
-        other = [quote(n) for n in self.schema.names if n != IS_DELETED]
-        current = [quote(n) for n, _ in self.schema.current_layout() if n != HARD_DELETED_AT[0]]
-        has_is_deleted = self.schema.column(IS_DELETED) is not None
-        return {
-            "versions": quote(self.schema.versions_table),
-            "current": quote(self.schema.table),
-            "columns": ", ".join(quote(n) for n in self.schema.names),
-            "other_columns": ", ".join(other),
-            "current_columns": ", ".join(current),
-            "is_deleted": "coalesce(is_deleted, false)" if has_is_deleted else "false",
-            "column_definitions": column_definitions([(c.name, c.type)
-                                                      for c in self.schema.columns]),
-        }
+def sql_identifiers(schema: ObjectSchema) -> dict[str, str]:
+    """Placeholder values for the landing SQL files of one object (see their header comments)."""
+    other = [quote(n) for n in schema.names if n != IS_DELETED]
+    current = [quote(n) for n, _ in schema.current_layout() if n != HARD_DELETED_AT[0]]
+    has_is_deleted = schema.column(IS_DELETED) is not None
+    return {
+        "versions": quote(schema.versions_table),
+        "current": quote(schema.table),
+        "columns": ", ".join(quote(n) for n in schema.names),
+        "other_columns": ", ".join(other),
+        "current_columns": ", ".join(current),
+        "is_deleted": "coalesce(is_deleted, false)" if has_is_deleted else "false",
+        "column_definitions": column_definitions([(c.name, c.type) for c in schema.columns]),
+    }
 
 
-def land(warehouse, object_name: str, fields: dict[str, str], batches: Iterable[pa.Table], *,
-         window_start: datetime, window_end: datetime, run_id: str, api: str,
-         log: logging.Logger) -> LandResult:
+def land(warehouse: "WarehouseResource", object_name: str, fields: dict[str, str],
+         batches: Iterable[pa.Table], *, window_start: datetime, window_end: datetime,
+         run_id: str, api: str, log: logging.Logger) -> LandResult:
     schema = ObjectSchema.from_fields(object_name, fields)
 
     def prepare():
@@ -90,7 +88,7 @@ def land(warehouse, object_name: str, fields: dict[str, str], batches: Iterable[
     if changes.missing_columns:
         log.warning("%s no longer sends %s; the columns stay in %s with nulls for new rows",
                     object_name, ", ".join(changes.missing_columns), result.table)
-    identifiers = _Statements(schema).common()
+    identifiers = sql_identifiers(schema)
     params = {"window_start": to_utc_naive(window_start), "window_end": to_utc_naive(window_end),
               "run_id": run_id, "api": api, "extracted_at": utc_now()}
 

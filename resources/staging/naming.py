@@ -42,7 +42,3 @@ def column_name(field_name: str) -> str:
 def quote(identifier: str) -> str:
     """Double-quote an identifier; generated SQL quotes every column so no field name is reserved."""
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def qualified(table: str, schema: str = SCHEMA) -> str:
-    return f"{schema}.{quote(table)}"

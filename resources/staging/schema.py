@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from .naming import SCHEMA, column_name, quote, table_name
-from .sql_files import render
+from .sql_files import execute_file
 from .types import BOOLEAN, TIMESTAMP, VARCHAR, canonical_type, warehouse_type
 
 # Landing metadata: which window, run and API produced a version, and when it was landed.
@@ -84,17 +84,13 @@ class ObjectSchema:
 
 @dataclass
 class SchemaChanges:
-    created: bool = False
     added_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
 
 
 def existing_columns(connection: sa.Connection, table: str) -> dict[str, str]:
     """Column name -> canonical storage type; empty when the table does not exist."""
-    rows = connection.execute(sa.text(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = :schema and table_name = :table order by ordinal_position"),
-        {"schema": SCHEMA, "table": table})
+    rows = execute_file(connection, "select_columns", {"schema": SCHEMA, "table": table})
     return {name: canonical_type(data_type) for name, data_type in rows}
 
 
@@ -108,23 +104,22 @@ def prepare_tables(connection: sa.Connection, engine: str, schema: ObjectSchema)
     existing = {table: existing_columns(connection, table) for table in tables}
     _refuse_type_changes(schema, tables, existing)
 
-    changes = SchemaChanges(created=not existing[schema.versions_table])
+    changes = SchemaChanges()
     for table, layout in tables.items():
         if not existing[table]:
-            connection.execute(sa.text(
-                f"create table {SCHEMA}.{quote(table)} ({column_definitions(layout)})"))
+            execute_file(connection, "create_object_table", table=quote(table),
+                         column_definitions=column_definitions(layout))
             continue
         for name, storage in layout:
             if name not in existing[table]:
-                connection.execute(sa.text(
-                    f"alter table {SCHEMA}.{quote(table)} add column {quote(name)} {storage}"))
+                execute_file(connection, "add_object_column", table=quote(table),
+                             column=quote(name), column_type=storage)
                 if name not in changes.added_columns:
                     changes.added_columns.append(name)
     if engine == "postgres":
         # Merges look rows up by key; DuckDB scans fast enough and its indexes slow bulk loads.
-        for statement in render("create_postgres_indexes", table=schema.table,
-                                versions=quote(schema.versions_table), current=quote(schema.table)):
-            connection.execute(sa.text(statement))
+        execute_file(connection, "create_postgres_indexes", table=schema.table,
+                     versions=quote(schema.versions_table), current=quote(schema.table))
     sent = set(schema.names)
     changes.missing_columns = [name for name in existing[schema.versions_table]
                                if not name.startswith("_") and name not in sent]

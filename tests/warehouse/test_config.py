@@ -41,3 +41,17 @@ def test_connection_errors_do_not_reveal_the_postgres_password(postgres_server, 
 
     assert "Sup3r-Secret" not in str(raised.value)
     assert "Sup3r-Secret" not in caplog.text
+
+
+def test_postgres_url_can_come_from_an_env_var(postgres_url, monkeypatch):
+    monkeypatch.setenv("DEALSYNC_WAREHOUSE_URL", postgres_url)
+
+    @dg.asset
+    def probe(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        return dg.MaterializeResult(metadata={"answer": warehouse.scalar("select 41 + 1")})
+
+    resource = WarehouseResource(engine="postgres",
+                                 postgres_url=dg.EnvVar("DEALSYNC_WAREHOUSE_URL"))
+    result = dg.materialize([probe], resources={"warehouse": resource})
+
+    assert result.asset_materializations_for_node("probe")[0].metadata["answer"].value == 42

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pyarrow as pa
 import pytest
 
-from resources.warehouse import BatchSchemaError
+from resources.warehouse import BatchSchemaError, WarehouseResource
 from tests.warehouse.records import (FEBRUARY, JANUARY, OPPORTUNITY_FIELDS, USER_FIELDS,
                                      current_rows, duplicate_versions, land, opp_id, opportunity,
                                      sf_id, table)
@@ -223,3 +223,29 @@ def test_both_engines_store_identical_rows(duckdb_warehouse, postgres_warehouse)
     assert versions[0]["region__c"] is None and versions[0]["name"] == ""
     assert versions[-1]["name"] == "nulbyte"
     assert versions[0]["last_stage_change_date"] == datetime(2024, 1, 2, 3, 4, 5, 678000)
+
+
+def test_land_inside_a_dagster_asset_reports_metadata(duckdb_warehouse):
+    import dagster as dg
+
+    @dg.asset
+    def sf_opportunity(context: dg.AssetExecutionContext,
+                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+        result = land(warehouse, *january_batches(), run_id=context.run.run_id)
+        return dg.MaterializeResult(metadata=result.metadata())
+
+    run = dg.materialize([sf_opportunity], resources={"warehouse": duckdb_warehouse})
+
+    metadata = run.asset_materializations_for_node("sf_opportunity")[0].metadata
+    assert metadata["dagster/row_count"].value == 8
+    assert metadata["inserted"].value == 5
+    assert metadata["max_system_modstamp"].value == minutes(8).isoformat()
+    assert metadata["missing_columns"].value == ""
+
+
+def test_a_window_without_changes_still_creates_the_tables(warehouse):
+    result = land(warehouse)
+
+    assert (result.rows_landed, result.batches, result.min_system_modstamp) == (0, 0, None)
+    assert warehouse.row_count("staging", "opportunity_versions") == 0
+    assert warehouse.row_count("staging", "opportunity") == 0

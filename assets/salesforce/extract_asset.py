@@ -1,0 +1,189 @@
+"""The extraction multi-asset: one Dagster asset per Salesforce object, one op for all of them.
+
+One op lets a tick share `/composite` calls across objects, while `can_subset=True` keeps each
+object its own asset (materialize, backfill or inspect one alone). Runs tagged
+`dealsync/mode=incremental` (the 10-minute schedule) read each object's high-water-mark window;
+every other run (a backfill from the UI) reads its partition range, cut at now − lag.
+"""
+
+from datetime import timedelta
+
+import dagster as dg
+
+from pipelines.partitions import daily_windows
+from resources.salesforce import SalesforceResource
+from resources.salesforce_errors import BulkUnavailable, QuotaStop, SalesforceCallError
+from resources.staging.naming import table_name
+from resources.staging.schema import SchemaDriftError
+from resources.warehouse import WarehouseResource
+
+from .catalog import DEFAULT_OBJECTS, ObjectSpec, select_fields
+from .extractor import Extractor, ObjectRun
+from .field_catalog import load_field_catalog, save_fields
+from .tick import TickObject, run_tick
+from .windows import Window, backfill_window, tick_window, utcnow
+
+MODE_TAG = "dealsync/mode"
+GROUP = "salesforce"
+
+
+def object_key(object_name: str) -> dg.AssetKey:
+    return dg.AssetKey([GROUP, table_name(object_name)])
+
+
+def object_specs(settings) -> list[ObjectSpec]:
+    """The enabled objects with their field lists: curated, `all` (None), or configured."""
+    specs = []
+    for name in settings.enabled_objects():
+        configured = settings.objects.get(name)
+        default = DEFAULT_OBJECTS.get(name, ObjectSpec(name, None))
+        fields = default.fields
+        if configured is not None and configured.fields == "all":
+            fields = None
+        elif configured is not None and isinstance(configured.fields, list):
+            fields = tuple(dict.fromkeys(["Id", "SystemModstamp", *configured.fields]))
+        specs.append(ObjectSpec(name, fields, default.required, default.small))
+    return specs
+
+
+def build_extract_asset(settings) -> dg.AssetsDefinition:
+    specs = object_specs(settings)
+    extraction = settings.extraction
+
+    @dg.multi_asset(
+        name="salesforce_extract",
+        specs=[dg.AssetSpec(object_key(s.name), group_name=GROUP, skippable=True,
+                            kinds={"salesforce"}, description=f"Salesforce {s.name}: every "
+                            "record version in staging, and its current state.")
+               for s in specs],
+        partitions_def=daily_windows,
+        backfill_policy=dg.BackfillPolicy.multi_run(extraction.max_partitions_per_run),
+        can_subset=True,
+        pool="salesforce_api",
+    )
+    def salesforce_extract(context: dg.AssetExecutionContext, salesforce: SalesforceResource,
+                           warehouse: WarehouseResource):
+        selected = [s for s in specs if object_key(s.name) in context.selected_asset_keys]
+        incremental = context.run.tags.get(MODE_TAG) == "incremental"
+        with salesforce.client(log=context.log) as client:
+            job = ExtractionRun(context, client, warehouse, extraction)
+            job.run(selected, incremental)
+            accounting = client.accounting()
+        for name, run in job.runs.items():
+            if run.missing_columns:
+                context.log.warning(f"{name}: fields no longer sent by Salesforce keep their "
+                                    f"columns, null for new rows: {run.missing_columns}")
+            yield dg.MaterializeResult(asset_key=object_key(name),
+                                       metadata=_metadata(run, accounting, incremental))
+        if job.stopped is not None:
+            context.log.warning(f"Stopped cleanly before the API quota ran out: {job.stopped}. "
+                                "Finished objects are saved; the next run picks up the rest.")
+        if job.failures:
+            raise dg.Failure(
+                description="; ".join(f"{name}: {exc}" for name, exc in job.failures.items()),
+                metadata={"failed_objects": dg.MetadataValue.json(sorted(job.failures))})
+
+    return salesforce_extract
+
+
+class ExtractionRun:
+    """One run over the selected objects. A failing object (schema drift, a query Salesforce
+    rejects) is recorded and the others go on; QuotaStop ends the run cleanly."""
+
+    PER_OBJECT_ERRORS = (SchemaDriftError, SalesforceCallError, BulkUnavailable, ValueError)
+
+    def __init__(self, context, client, warehouse, extraction):
+        self.context, self.client, self.warehouse = context, client, warehouse
+        self.extraction = extraction
+        self.extractor = Extractor(client, warehouse, context.run.run_id, extraction.bulk_threshold,
+                                   context.log)
+        self.runs: dict[str, ObjectRun] = {}
+        self.failures: dict[str, Exception] = {}
+        self.stopped: QuotaStop | None = None
+
+    def run(self, selected: list[ObjectSpec], incremental: bool) -> None:
+        now = utcnow()
+        lag = timedelta(minutes=self.extraction.safety_lag_minutes)
+        partition = self.context.partition_time_window
+        try:
+            if incremental:
+                self._tick(selected, partition, now, lag)
+            else:
+                first = daily_windows.time_window_for_partition_key(
+                    daily_windows.get_first_partition_key()).start
+                window = backfill_window(partition.start, partition.end, now, lag, first)
+                for spec in selected:
+                    self._one(spec.name, lambda s=spec: self._backfill(s, window, now - lag))
+        except QuotaStop as exc:
+            self.stopped = exc
+            for spec in selected:
+                if spec.name not in self.runs and spec.name not in self.failures:
+                    self.warehouse.record_sync_failure(spec.name, f"quota stop: {exc}",
+                                                       run_id=self.context.run.run_id)
+
+    def _tick(self, selected: list[ObjectSpec], partition, now, lag) -> None:
+        catalog = load_field_catalog(self.warehouse)
+        lookback = timedelta(minutes=self.extraction.lookback_minutes)
+        objects = [TickObject(s, tick_window(self.warehouse.get_high_water_mark(s.name),
+                                             partition.start, now, lookback, lag,
+                                             self.extraction.skip_backfill),
+                              catalog.get(s.name)) for s in selected]
+        run_tick(self.client, self.extractor, objects, self.context.log,
+                 lambda obj, work: self._one(obj.spec.name, lambda: (work(), obj.fields, True)))
+
+    def _backfill(self, spec: ObjectSpec, window: Window | None, horizon):
+        """Returns (run, fields, advance_mark): the mark moves only if the window reached now."""
+        fields, missing = select_fields(spec, self.client.describe(spec.name))
+        run = ObjectRun(spec.name, missing_columns=missing)
+        if spec.small:
+            self.extractor.extract_all(run, fields)
+        elif window is not None:
+            self.extractor.extract_window(run, fields, window)
+        reaches_present = window is not None and window.end >= horizon - timedelta(seconds=1)
+        return run, fields, reaches_present or spec.small
+
+    def _one(self, name: str, work) -> None:
+        """Run one object's work -> (ObjectRun, fields, advance_mark) and record the outcome."""
+        try:
+            run, fields, advance_mark = work()
+        except self.PER_OBJECT_ERRORS as exc:
+            self.failures[name] = exc
+            self.context.log.error(f"{name}: {exc}")
+            self.warehouse.record_sync_failure(name, str(exc), run_id=self.context.run.run_id)
+            return
+        save_fields(self.warehouse, name, fields)
+        if advance_mark and run.windows:
+            self.warehouse.set_high_water_mark(name, max(w.end for w in run.windows))
+        calls = object_calls(self.client.accounting(), name)
+        self.warehouse.record_sync_success(
+            name, record_count=run.landed, run_id=self.context.run.run_id,
+            window_start=min((w.start for w in run.windows), default=None),
+            window_end=max((w.end for w in run.windows), default=None),
+            api="+".join(sorted(run.apis)) or None, api_calls=int(round(calls)))
+        self.runs[name] = run
+
+
+def object_calls(accounting: dict, name: str) -> float:
+    """API calls this run spent on one object (a shared /composite call is split evenly)."""
+    return float(sum(accounting["by_object"].get(name, {}).values()))
+
+
+def _metadata(run: ObjectRun, accounting: dict, incremental: bool) -> dict:
+    calls = object_calls(accounting, run.object_name)
+    metadata = {
+        "dagster/row_count": run.landed,
+        "rows_landed": run.landed, "inserted": run.inserted, "updated": run.updated,
+        "deleted": run.deleted, "api_calls": float(round(calls, 2)),
+        "run_api_calls": int(accounting["api_calls"]),
+        "api": "+".join(sorted(run.apis)) or "none",
+        "mode": "incremental" if incremental else "backfill",
+        "window_start": str(min((w.start for w in run.windows), default="")),
+        "window_end": str(max((w.end for w in run.windows), default="")),
+    }
+    if run.expected is not None:
+        metadata["expected_count"] = run.expected
+    if run.added_columns:
+        metadata["added_columns"] = dg.MetadataValue.json(run.added_columns)
+    if run.missing_columns:
+        metadata["missing_columns"] = dg.MetadataValue.json(run.missing_columns)
+    return metadata

@@ -1,0 +1,22 @@
+"""The dealsync code location: assets, checks, jobs, schedules, sensors and resources."""
+
+import dagster as dg
+
+from assets.salesforce.extract_asset import build_extract_asset
+from assets.salesforce.reconcile import build_reconcile_asset
+
+from .jobs import incremental_sync_job, reconcile_deletes_job
+from .resources import build_resources
+from .schedules import incremental_sync_schedule, reconcile_deletes_schedule
+from .settings import cached_settings
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    settings = cached_settings()
+    return dg.Definitions(
+        assets=[build_extract_asset(settings), build_reconcile_asset(settings)],
+        jobs=[incremental_sync_job, reconcile_deletes_job],
+        schedules=[incremental_sync_schedule, reconcile_deletes_schedule],
+        resources=build_resources(),
+    )

@@ -9,14 +9,18 @@ from .jobs import incremental_sync_job, reconcile_deletes_job
 from .resources import build_resources
 from .schedules import incremental_sync_schedule, reconcile_deletes_schedule
 from .settings import cached_settings
+from .sync_back_defs import sync_back_definitions
+from .warehouse_defs import warehouse_definitions
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
     settings = cached_settings()
-    return dg.Definitions(
+    extraction = dg.Definitions(
         assets=[build_extract_asset(settings), build_reconcile_asset(settings)],
         jobs=[incremental_sync_job, reconcile_deletes_job],
         schedules=[incremental_sync_schedule, reconcile_deletes_schedule],
         resources=build_resources(),
     )
+    return dg.Definitions.merge(extraction, warehouse_definitions(settings),
+                                sync_back_definitions(settings))

@@ -4,8 +4,9 @@ import dagster as dg
 
 from assets.salesforce.extract_asset import GROUP
 
-# Everything downstream of extraction joins this selection as later stages land.
-SYNC_SELECTION = dg.AssetSelection.groups(GROUP)
+# Extraction, then the deal warehouse, its checks and the sink, all in one run: a blocking check
+# can only stop the sink within the run it belongs to.
+SYNC_SELECTION = dg.AssetSelection.groups(GROUP, "deal_warehouse", "sync_back")
 
 incremental_sync_job = dg.define_asset_job(
     "incremental_sync", selection=SYNC_SELECTION,

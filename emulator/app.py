@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import traceback
+from urllib.parse import urlencode
 from collections import Counter
 from dataclasses import dataclass
 
@@ -156,9 +157,11 @@ class EmulatorApp:
         return response
 
     def _apply_faults(self, request: Request) -> None:
-        latency = self.faults.take("latency", request.method, request.path)
+        # Faults match the path plus the query string, so a test can aim at one object's SOQL.
+        target = f"{request.path}?{urlencode(request.query)}" if request.query else request.path
+        latency = self.faults.take("latency", request.method, target)
         if latency:
             time.sleep(latency.seconds)
-        error = self.faults.take("error", request.method, request.path)
+        error = self.faults.take("error", request.method, target)
         if error:
             raise ApiError(error.status, error.code, error.message)

@@ -12,6 +12,14 @@ from resources.salesforce import SalesforceResource
 from resources.staging.naming import column_name, table_name
 
 
+class RemoteEmulator:
+    """An emulator started elsewhere (another process), reached by URL with the demo credentials."""
+
+    def __init__(self, base_url: str, ca_path: str):
+        from emulator.app import Credentials
+        self.base_url, self.ca_path, self.credentials = base_url, ca_path, Credentials()
+
+
 def test_settings(**extraction) -> Settings:
     """The suite's settings (tests/fixtures/settings/test.yaml) with extraction overrides."""
     base = load_settings().model_dump()

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assets.salesforce.catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS
 
+from .settings_sync_back import SyncBackSettings
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "dealsync.yaml"
 
 
@@ -59,6 +61,7 @@ class ExtractionSettings(Strict):
 class Settings(Strict):
     extraction: ExtractionSettings = ExtractionSettings()
     objects: dict[str, ObjectSettings] = {}
+    sync_back: SyncBackSettings = SyncBackSettings()
 
     @field_validator("objects")
     @classmethod

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assets.salesforce.catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS
 
+from .settings_warehouse import BACKFILL_PERIODS, Filters, LicensedUsers, WarehouseOptions
+
 from .settings_sync_back import SyncBackSettings
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "dealsync.yaml"
@@ -61,6 +63,13 @@ class ExtractionSettings(Strict):
 class Settings(Strict):
     extraction: ExtractionSettings = ExtractionSettings()
     objects: dict[str, ObjectSettings] = {}
+    # The deal warehouse (pipelines/settings_warehouse.py). No licensed users: every deal is
+    # skipped as owner_not_found, and deal_skips lists the owner emails to license.
+    licensed_users: LicensedUsers = LicensedUsers(emails=[])
+    stage_mapping: dict[str, str] | None = None
+    filters: Filters = Filters()
+    backfill_period: Literal[BACKFILL_PERIODS] = "6m"
+    warehouse: WarehouseOptions = WarehouseOptions()
     sync_back: SyncBackSettings = SyncBackSettings()
 
     @field_validator("objects")
@@ -81,6 +90,25 @@ class Settings(Strict):
                                  f"{', '.join(REQUIRED_OBJECTS)})")
         return self
 
+    @model_validator(mode="after")
+    def _warehouse_inputs_extracted(self) -> "Settings":
+        if self.filters.record_types and not self.objects.get("RecordType",
+                                                                 ObjectSettings()).enabled:
+            raise ValueError("filters.record_types: needs objects.RecordType.enabled: true "
+                             "(record types are matched by RecordType.DeveloperName)")
+        fields = self.objects.get("Opportunity", ObjectSettings()).fields
+        curated = DEFAULT_OBJECTS["Opportunity"].fields if fields == "curated" else fields
+        for i, rule in enumerate(self.filters.custom_fields):
+            if curated != "all" and rule.field not in curated:
+                raise ValueError(f"filters.custom_fields.{i}.field: {rule.field} is not "
+                                 "extracted; add it to objects.Opportunity.fields (or set "
+                                 "fields: all)")
+        for stage, pipeline_stage in (self.stage_mapping or {}).items():
+            if not stage or not str(pipeline_stage).strip():
+                raise ValueError(f"stage_mapping: {stage!r} -> {pipeline_stage!r}; both the "
+                                 "Salesforce StageName and the pipeline stage must be non-empty")
+        return self
+
     def enabled_objects(self) -> list[str]:
         """Default objects not switched off, then configured extra objects, in a stable order."""
         names = [n for n in DEFAULT_OBJECTS if self.objects.get(n, ObjectSettings()).enabled]
@@ -95,7 +123,8 @@ def _format(exc: ValidationError, path: Path) -> str:
     lines = [f"invalid settings in {path}:"]
     for error in exc.errors():
         key = ".".join(str(p) for p in error["loc"])
-        lines.append(f"  {key}: {error['msg']}")
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"  {key}: {message}" if key else f"  {message}")
     return "\n".join(lines)
 
 
@@ -109,7 +138,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except yaml.YAMLError as exc:
         raise SettingsError(f"{path} is not valid YAML: {exc}") from exc
     try:
-        return Settings.model_validate(raw)
+        return Settings.model_validate(raw, context={"base_dir": path.parent})
     except ValidationError as exc:
         raise SettingsError(_format(exc, path)) from None
 

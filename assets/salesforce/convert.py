@@ -57,7 +57,9 @@ def records_to_table(records: list[dict], fields: dict[str, str], object_name: s
 def csv_to_table(page: str | bytes, fields: dict[str, str], object_name: str) -> pa.Table:
     """A Bulk 2.0 CSV page -> the same typed table records_to_table gives."""
     data = page.encode() if isinstance(page, str) else page
-    raw = pa_csv.read_csv(io.BytesIO(data), convert_options=pa_csv.ConvertOptions(
+    # Long text fields carry newlines inside quoted values.
+    raw = pa_csv.read_csv(io.BytesIO(data), parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+                          convert_options=pa_csv.ConvertOptions(
         column_types={name: pa.string() for name in fields},
         strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]))
     return pa.table({name: _typed(raw.column(name).combine_chunks(), sf_type, object_name, name)

@@ -51,5 +51,20 @@ def test_backfill_then_ticks_converge_to_the_emulator(emulator, warehouse):
     assert versions == distinct
 
 
+def test_bulk_backfill_lands_the_same_rows_as_rest(emulator, duckdb_warehouse, tmp_path):
+    """A threshold of 100 sends every window through Bulk 2.0 CSV (multi-line text included)."""
+    from resources.warehouse import WarehouseResource
+    from tests.support.pipeline import test_settings
+    bulk = extract(emulator, duckdb_warehouse, test_settings(bulk_threshold=100))
+    apis = {e.materialization.metadata["api"].value for e in bulk.get_asset_materialization_events()}
+    assert "bulk" in apis
+    rest_wh = WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "rest.duckdb"))
+    assert extract(emulator, rest_wh).success
+    for obj, fields in [("Opportunity", CHECKED + ["Description", "CloseDate", "Probability"]),
+                        ("Task", ["Subject", "Description", "ActivityDate", "IsClosed"]),
+                        ("EmailMessage", ["TextBody", "MessageDate", "Incoming"])]:
+        assert staged_rows(duckdb_warehouse, obj, fields) == staged_rows(rest_wh, obj, fields)
+
+
 def _any_user(emulator) -> str:
     return emulator.store.con.execute('SELECT "Id" FROM "User" WHERE "IsActive" LIMIT 1').fetchone()[0]

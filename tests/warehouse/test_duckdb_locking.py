@@ -27,7 +27,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def land_from_another_process(path: str, first_number: int, results) -> None:
+def land_from_another_process(path: str, first_number: int, ready, results) -> None:
     """Child process: land 4 batches of 25 opportunities and report rows + log lines."""
     collected = _Collect()
     logging.getLogger(WAREHOUSE_LOGGER).addHandler(collected)
@@ -35,6 +35,7 @@ def land_from_another_process(path: str, first_number: int, results) -> None:
     stamp = datetime(2024, 1, 1) + timedelta(minutes=first_number)
     batches = [table([opportunity(n, stamp) for n in range(first, first + 25)])
                for first in range(first_number, first_number + 100, 25)]
+    ready.set()
     result = land(warehouse, *batches, run_id=f"writer-{first_number}")
     results.put((first_number, result.rows_landed, collected.messages))
 
@@ -50,13 +51,15 @@ def hold_write_lock(path: str, held, release) -> None:
 def test_two_processes_writing_the_same_file_both_succeed(duckdb_warehouse):
     path = duckdb_warehouse.duckdb_path
     results = SPAWN.Queue()
-    writers = [SPAWN.Process(target=land_from_another_process, args=(path, first, results))
-               for first in (1000, 2000)]
+    ready = [SPAWN.Event(), SPAWN.Event()]
+    writers = [SPAWN.Process(target=land_from_another_process, args=(path, first, flag, results))
+               for first, flag in zip((1000, 2000), ready)]
 
-    with duckdb_warehouse.connection():  # this process holds the lock while both start
+    with duckdb_warehouse.connection():  # this process holds the lock until both are trying
         for writer in writers:
             writer.start()
-        time.sleep(3)
+        assert all(flag.wait(60) for flag in ready)
+        time.sleep(1)
     reports = sorted(results.get(timeout=120) for _ in writers)
     for writer in writers:
         writer.join(60)

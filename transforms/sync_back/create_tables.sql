@@ -49,3 +49,15 @@ create table if not exists sync_back.check_row_counts (
     run_id varchar,
     observed_at timestamp not null
 )
+;
+
+-- What the last dry run would have sent, and why (replaced by each dry run).
+create table if not exists sync_back.sync_back_preview (
+    run_id varchar not null,
+    sync_key varchar not null,
+    operation varchar not null,
+    payload varchar,                       -- the exact Task JSON that would be sent
+    reason varchar,
+    problem varchar,                       -- why the row would be failed instead of sent
+    previewed_at timestamp not null
+)

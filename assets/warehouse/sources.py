@@ -1,0 +1,110 @@
+"""Source views (`warehouse_src.*`): the staging columns the models read, always present.
+
+Orgs differ: one without record types has no Opportunity.RecordTypeId, a switched-off object has
+no staging table at all. The models must not care, so each view selects the columns they need
+from staging and fills anything missing with a typed null (a missing table becomes an empty
+view). `is_removed` folds soft deletes (IsDeleted) and hard deletes (_hard_deleted_at) together.
+"""
+
+import sqlalchemy as sa
+
+from resources.staging.naming import quote
+from resources.staging.schema import existing_columns
+
+V, B, I, D, DT, TS = "varchar", "boolean", "bigint", "double precision", "date", "timestamp"
+REMOVED = "is_removed"
+
+# view name -> (staging table, {column: type}). Every view also has `id`, `system_modstamp`,
+# `is_removed` and `_changed_at`: when the row was landed or marked hard-deleted, whichever is
+# later, which is what incremental runs select changed rows by.
+SOURCES: dict[str, tuple[str, dict[str, str]]] = {
+    "user": ("user", {"name": V, "email": V, "is_active": B, "title": V, "department": V,
+                      "manager_id": V}),
+    "opportunity_stage": ("opportunity_stage", {
+        "api_name": V, "master_label": V, "is_active": B, "sort_order": I, "is_closed": B,
+        "is_won": B, "forecast_category": V, "forecast_category_name": V,
+        "default_probability": D}),
+    "record_type": ("record_type", {"name": V, "developer_name": V, "sobject_type": V,
+                                    "is_active": B}),
+    "opportunity": ("opportunity", {
+        "account_id": V, "record_type_id": V, "name": V, "stage_name": V, "amount": D,
+        "probability": D, "close_date": DT, "type": V, "next_step": V, "lead_source": V,
+        "is_closed": B, "is_won": B, "forecast_category": V, "forecast_category_name": V,
+        "owner_id": V, "last_stage_change_date": TS, "created_date": TS,
+        "last_modified_date": TS}),
+    "opportunity_versions": ("opportunity_versions", {
+        "name": V, "stage_name": V, "amount": D, "probability": D, "is_closed": B,
+        "is_won": B, "owner_id": V, "last_stage_change_date": TS, "created_date": TS}),
+    "account": ("account", {"name": V, "industry": V, "type": V, "owner_id": V}),
+    "contact": ("contact", {"account_id": V, "name": V, "email": V, "title": V, "phone": V}),
+    "opportunity_contact_role": ("opportunity_contact_role", {
+        "opportunity_id": V, "contact_id": V, "role": V, "is_primary": B, "created_date": TS}),
+    "task": ("task", {
+        "what_id": V, "who_id": V, "subject": V, "activity_date": DT, "status": V,
+        "priority": V, "is_closed": B, "owner_id": V, "task_subtype": V,
+        "completed_date_time": TS, "created_date": TS}),
+    "event": ("event", {
+        "what_id": V, "who_id": V, "subject": V, "activity_date": DT,
+        "activity_date_time": TS, "start_date_time": TS, "end_date_time": TS,
+        "duration_in_minutes": I, "owner_id": V, "event_subtype": V, "location": V,
+        "created_date": TS}),
+    "email_message": ("email_message", {
+        "related_to_id": V, "activity_id": V, "subject": V, "from_name": V, "from_address": V,
+        "to_address": V, "cc_address": V, "incoming": B, "status": V, "message_date": TS,
+        "created_date": TS}),
+}
+REQUIRED_TABLES = ("user", "opportunity_stage", "opportunity")
+ALWAYS = {"id": V, "system_modstamp": TS}
+
+
+class MissingStagingError(RuntimeError):
+    """A staging table the deal warehouse cannot do without has not been extracted yet."""
+
+
+def refresh_source_views(connection: sa.Connection, extra_opportunity_columns: dict[str, str]
+                         ) -> dict[str, list[str]]:
+    """(Re)create every warehouse_src view; returns view -> columns filled with nulls."""
+    connection.execute(sa.text("create schema if not exists warehouse_src"))
+    filled: dict[str, list[str]] = {}
+    for view, (table, columns) in SOURCES.items():
+        wanted = {**ALWAYS, **columns}
+        if view == "opportunity":
+            wanted.update(extra_opportunity_columns)
+        present = existing_columns(connection, table)
+        if not present and table in REQUIRED_TABLES:
+            raise MissingStagingError(
+                f"staging.{table} does not exist: the deal warehouse needs User, "
+                "OpportunityStage and Opportunity extracted first (materialize the "
+                "salesforce assets, e.g. run the incremental_sync job)")
+        select = [_column(name, kind, present) for name, kind in wanted.items()]
+        select += [_removed(present, view), _changed_at(present, view)]
+        missing = [name for name in wanted if name not in present]
+        if missing:
+            filled[view] = missing
+        body = (f"select {', '.join(select)} from staging.{quote(table)}" if present
+                else f"select {', '.join(select)} where 1 = 0")
+        connection.execute(sa.text(f"drop view if exists warehouse_src.{quote(view)}"))
+        connection.execute(sa.text(f"create view warehouse_src.{quote(view)} as {body}"))
+    return filled
+
+
+def _column(name: str, kind: str, present: dict[str, str]) -> str:
+    if name in present:
+        return quote(name)
+    return f"cast(null as {kind}) as {quote(name)}"
+
+
+def _changed_at(present: dict[str, str], view: str) -> str:
+    if "_extracted_at" not in present:
+        return "cast(null as timestamp) as _changed_at"
+    if view.endswith("_versions") or "_hard_deleted_at" not in present:
+        return "_extracted_at as _changed_at"
+    return "coalesce(_hard_deleted_at, _extracted_at) as _changed_at"
+
+
+def _removed(present: dict[str, str], view: str) -> str:
+    deleted = "coalesce(is_deleted, false)" if "is_deleted" in present else "false"
+    if view.endswith("_versions"):
+        return f"{deleted} as {REMOVED}"
+    hard = "_hard_deleted_at is not null" if "_hard_deleted_at" in present else "false"
+    return f"({deleted} or {hard}) as {REMOVED}"

@@ -50,6 +50,13 @@ class WarehouseResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._check_config()
 
+    def __repr_args__(self):
+        """Tracebacks and debug output show the resource; they must not show the password."""
+        for name, value in super().__repr_args__():
+            if name == "postgres_url" and isinstance(value, str):
+                value = sa.engine.make_url(value).render_as_string(hide_password=True)
+            yield name, value
+
     # ----- connections -----------------------------------------------------------------------
 
     @contextmanager

@@ -11,10 +11,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from simple_salesforce.bulk2 import Operation
+from simple_salesforce.bulk2 import Operation, ResultsType
 from simple_salesforce.exceptions import SalesforceOperationError
 
-from .collections import CallFailure, _ambiguous, _DoNotRetry, _failure
+from .sobject_collections import CallFailure, is_ambiguous, DoNotRetry, failure_from
 from .payload import TASK, TASK_FIELDS
 
 OPEN, IN_PROGRESS = "Open", ("UploadComplete", "InProgress")
@@ -39,13 +39,13 @@ def _once(client, step: Callable, call: str):
         try:
             return step()
         except Exception as exc:
-            if _ambiguous(exc):
-                raise _DoNotRetry(exc) from exc
+            if is_ambiguous(exc):
+                raise DoNotRetry(exc) from exc
             raise
     try:
         return client.call(attempt, call=call, object=TASK, api="bulk")
-    except _DoNotRetry as exc:
-        raise _failure(exc.cause, ambiguous=True) from exc.cause
+    except DoNotRetry as exc:
+        raise failure_from(exc.cause, ambiguous=True) from exc.cause
 
 
 def to_csv(payloads: list[dict], key_field: str) -> str:
@@ -95,8 +95,7 @@ def _as_failure(exc: Exception, *, ambiguous: bool) -> CallFailure:
     if isinstance(exc, CallFailure):
         exc.ambiguous = ambiguous
         return exc
-    failure = _failure(exc.__cause__ or exc, ambiguous=ambiguous)
-    return failure
+    return failure_from(exc.__cause__ or exc, ambiguous=ambiguous)
 
 
 def job_state(client, job_id: str) -> str:
@@ -118,12 +117,12 @@ def job_results(client, job_id: str, key_field: str) -> JobResults:
                            call=f"bulk ingest {kind}", object=TASK, api="bulk")
         return list(csv.DictReader(io.StringIO(text)))
 
-    for row in read("successfulResults"):
+    for row in read(ResultsType.successful.value):
         results.ok[row[key_field]] = (row["sf__Id"], row.get("sf__Created", "").lower() == "true")
-    for row in read("failedResults"):
+    for row in read(ResultsType.failed.value):
         code, _, message = row.get("sf__Error", "").partition(":")
         results.errors[row[key_field]] = (code or "UNKNOWN", message.strip(":").strip())
-    for row in read("unprocessedrecords"):
+    for row in read(ResultsType.unprocessed.value):
         if row.get(key_field):
             results.unprocessed.add(row[key_field])
     return results

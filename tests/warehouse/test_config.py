@@ -55,3 +55,11 @@ def test_postgres_url_can_come_from_an_env_var(postgres_url, monkeypatch):
     result = dg.materialize([probe], resources={"warehouse": resource})
 
     assert result.asset_materializations_for_node("probe")[0].metadata["answer"].value == 42
+
+
+def test_the_resource_repr_hides_the_postgres_password():
+    resource = WarehouseResource(engine="postgres",
+                                 postgres_url="postgresql://etl:Sup3r-Secret@db:5432/dw")
+
+    assert "Sup3r-Secret" not in repr(resource)
+    assert "etl:***@db:5432/dw" in repr(resource)

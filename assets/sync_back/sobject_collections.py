@@ -31,13 +31,13 @@ class CallFailure(Exception):
         self.ambiguous, self.transient = ambiguous, transient
 
 
-class _DoNotRetry(Exception):
+class DoNotRetry(Exception):
     def __init__(self, cause: BaseException):
         super().__init__(str(cause))
         self.cause = cause
 
 
-def _ambiguous(exc: BaseException) -> bool:
+def is_ambiguous(exc: BaseException) -> bool:
     if isinstance(exc, SalesforceGeneralError) and exc.status in NOT_PROCESSED_STATUS:
         return False
     return transient_reason(exc) is not None
@@ -56,21 +56,21 @@ def write_tasks(client, payloads: list[dict], external_id_field: str | None) -> 
         try:
             return client.sf.restful(path, method=method, json=body)
         except (ClientError, requests.RequestException) as exc:
-            if not external_id_field and _ambiguous(exc):
-                raise _DoNotRetry(exc) from exc
+            if not external_id_field and is_ambiguous(exc):
+                raise DoNotRetry(exc) from exc
             raise
 
     try:
         results = client.call(attempt, call="Task write", object=TASK, api="composite")
-    except _DoNotRetry as exc:
-        raise _failure(exc.cause, ambiguous=True) from exc.cause
+    except DoNotRetry as exc:
+        raise failure_from(exc.cause, ambiguous=True) from exc.cause
     except SalesforceCallError as exc:
         if exc.status == 404 and external_id_field:
             raise SyncBackConfigError(
                 f"Salesforce has no external ID field Task.{external_id_field} ({exc}). Fix: set "
                 "sync_back.external_id_field to a Task field marked External ID, or to null to "
                 "create Tasks and look them up by sync_back.key_field") from exc
-        raise _failure(exc.__cause__ or exc, ambiguous=False) from exc
+        raise failure_from(exc.__cause__ or exc, ambiguous=False) from exc
     if not isinstance(results, list) or len(results) != len(records):
         raise CallFailure("UNEXPECTED_RESPONSE", f"Salesforce answered {len(records)} records "
                           f"with {type(results).__name__}", ambiguous=not external_id_field,
@@ -78,7 +78,7 @@ def write_tasks(client, payloads: list[dict], external_id_field: str | None) -> 
     return results
 
 
-def _failure(exc: BaseException, *, ambiguous: bool) -> CallFailure:
+def failure_from(exc: BaseException, *, ambiguous: bool) -> CallFailure:
     status = getattr(exc, "status", None)
     if isinstance(exc, ClientError):
         code, message = error_details(exc)

@@ -1,0 +1,1 @@
+"""Data-quality gate: Great Expectations suites run as Dagster asset checks (GX imported lazily)."""

@@ -1,0 +1,220 @@
+"""Build the warehouse models in one transaction: incremental by default, full when needed.
+
+One transaction means readers (PostgreSQL, or the DuckDB snapshot) never see deals and
+deal_skips out of step. An incremental run rebuilds only the opportunities whose inputs
+changed since the previous run (deal_scope); a full rebuild, run when asked, on the first run,
+or when the rules or the model code changed, rebuilds everything. deal_imports (retention) and
+the purge tables survive both.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from resources.staging.clock import utc_now
+from resources.staging.schema import existing_columns
+from resources.staging.sql_files import split_statements
+from resources.staging.types import canonical_type
+
+from . import tombstones
+from .models import SCHEMA, Model, models, step_sql, tables
+from .seeds import apply_custom_rules, licensed_rows, rule_columns, settings_fingerprint, write_seeds
+from .sources import refresh_source_views
+
+EPOCH = datetime(1970, 1, 1)
+WAREHOUSE_VERSION = "1"  # bump to force a full rebuild after a change Python makes, not SQL
+_log = logging.getLogger("dealsync.warehouse")
+
+# PostgreSQL lookups incremental runs make (DuckDB scans; its indexes slow bulk loads).
+STAGING_INDEXES = [("opportunity", "_extracted_at"), ("opportunity", "owner_id"),
+                   ("opportunity", "account_id"), ("opportunity_versions", "_extracted_at"),
+                   ("opportunity_versions", "id"), ("task", "what_id"), ("task", "_extracted_at"),
+                   ("event", "what_id"), ("event", "_extracted_at"),
+                   ("email_message", "related_to_id"), ("email_message", "_extracted_at"),
+                   ("opportunity_contact_role", "opportunity_id"),
+                   ("opportunity_contact_role", "contact_id"),
+                   ("opportunity_contact_role", "_extracted_at"), ("contact", "_extracted_at"),
+                   ("account", "_extracted_at")]
+
+
+@dataclass
+class RunResult:
+    """What one warehouse run did; asset.py turns it into Dagster metadata."""
+
+    mode: str
+    why: str
+    as_of: datetime
+    scope: int = 0
+    row_counts: dict[str, int] = field(default_factory=dict)
+    filled_columns: dict[str, list[str]] = field(default_factory=dict)
+    licensed_users: int = 0
+    tombstoned_rows: int = 0
+
+
+def run_transforms(warehouse, settings, *, full_rebuild: bool = False,
+                   as_of: datetime | None = None, extra_scope: Iterable[str] = (),
+                   before: Callable[[sa.Connection], None] | None = None,
+                   log: logging.Logger = _log) -> RunResult:
+    """Build every model; `before(connection)` runs first in the same transaction (a purge)."""
+    started = utc_now()
+    as_of = as_of or started
+    with warehouse.connection() as connection:
+        create_tables(connection, warehouse.engine)
+        if before is not None:
+            before(connection)
+        state = read_state(connection)
+        filled = refresh_source_views(connection, rule_columns(settings))
+        licensed = licensed_rows(connection, settings)
+        write_seeds(connection, settings, licensed)
+        settings_fp = settings_fingerprint(settings, licensed)
+        build_fp = build_fingerprint(connection, settings_fp, filled)
+        mode, why = choose_mode(connection, state, build_fp, full_rebuild)
+        since = EPOCH if mode == "full" else _since(state, settings)
+        result = RunResult(mode, why, as_of, filled_columns=filled, licensed_users=len(licensed))
+        log.info(f"Warehouse run: {mode} ({why}); changes since {since.isoformat()}")
+        result.tombstoned_rows = tombstones.apply(connection, since)
+        params = {"as_of": as_of, "since": since,
+                  "pipeline_daily_days": settings.warehouse.pipeline_daily_days}
+        _build_all(connection, warehouse.engine, settings, mode, params, list(extra_scope))
+        result.scope = int(connection.execute(sa.text("select count(*) from deal_scope")).scalar())
+        _save_state(connection, started, as_of, settings_fp, build_fp, mode)
+        result.row_counts = {m.name: int(connection.execute(sa.text(
+            f"select count(*) from {SCHEMA}.{m.name}")).scalar()) for m in models()}
+    log.info(f"Warehouse run done: {result.scope} opportunities in scope, "
+             f"{result.row_counts.get('deals', 0)} deals, "
+             f"{result.row_counts.get('deal_skips', 0)} skips")
+    return result
+
+
+def create_tables(connection: sa.Connection, engine: str) -> None:
+    connection.execute(sa.text(f"create schema if not exists {SCHEMA}"))
+    for table in tables():
+        for statement in split_statements(table.sql):
+            connection.execute(sa.text(statement))
+    if engine == "postgres":
+        for table, column in STAGING_INDEXES:
+            if column in existing_columns(connection, table):
+                connection.execute(sa.text(f"create index if not exists {table}_{column}_idx "
+                                           f"on staging.{table} ({column})"))
+
+
+def read_state(connection: sa.Connection) -> dict[str, str]:
+    rows = connection.execute(sa.text(f"select name, value from {SCHEMA}.transform_state"))
+    return {name: value for name, value in rows}
+
+
+def build_fingerprint(connection: sa.Connection, settings_fp: str,
+                      filled: dict[str, list[str]]) -> str:
+    """Settings, model code, and the small setup tables every deal depends on (stages,
+    record types): a change in any of them re-classifies every deal, so it means a full run."""
+    digest = hashlib.sha256(f"{WAREHOUSE_VERSION}:{settings_fp}".encode())
+    for model in (*models(), *tables()):
+        digest.update(model.sql.encode())
+    for name in ("custom_rule_failures", "create_scope_changed", "register_imports"):
+        digest.update(step_sql(name).encode())
+    setup = connection.execute(sa.text(
+        "select concat_ws('|', api_name, cast(is_active as varchar), cast(is_closed as varchar), "
+        "cast(is_won as varchar), cast(sort_order as varchar), forecast_category, "
+        "cast(cast(default_probability as bigint) as varchar), cast(is_removed as varchar)) as r "
+        "from warehouse_src.opportunity_stage union all "
+        "select concat_ws('|', id, developer_name, name, cast(is_removed as varchar)) "
+        "from warehouse_src.record_type order by 1")).scalars().all()
+    digest.update("\n".join(setup).encode())
+    digest.update(json.dumps(filled, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def choose_mode(connection: sa.Connection, state: dict[str, str], build_fp: str,
+                requested: bool) -> tuple[str, str]:
+    if requested:
+        return "full", "full rebuild requested"
+    if "last_started_at" not in state:
+        return "full", "first run"
+    if state.get("build_fingerprint") != build_fp:
+        return "full", "settings, licensed users, stages, record types or model code changed"
+    for model in models():
+        if not _exists(connection, model):
+            return "full", f"{SCHEMA}.{model.name} is missing"
+    return "incremental", "only changed opportunities"
+
+
+def _exists(connection: sa.Connection, model: Model) -> bool:
+    return bool(_columns(connection, model.name))
+
+
+def _columns(connection: sa.Connection, table: str) -> dict[str, str]:
+    rows = connection.execute(sa.text(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = :schema and table_name = :table order by ordinal_position"),
+        {"schema": SCHEMA, "table": table})
+    return {name: canonical_type(kind) for name, kind in rows}
+
+
+def _since(state: dict[str, str], settings) -> datetime:
+    started = datetime.fromisoformat(state["last_started_at"])
+    return started - timedelta(minutes=settings.warehouse.incremental_lookback_minutes)
+
+
+def _run_step(connection: sa.Connection, name: str, params: dict | None = None) -> None:
+    for statement in split_statements(step_sql(name)):
+        connection.execute(sa.text(statement), params or {})
+
+
+def _build_all(connection: sa.Connection, engine: str, settings, mode: str, params: dict,
+               extra_scope: list[str]) -> None:
+    incremental = mode == "incremental"
+    had_owners = _exists(connection, models()[0])
+    if incremental and had_owners:
+        _run_step(connection, "snapshot_owners")
+    for model in models():
+        if model.name == "deal_classification":
+            _run_step(connection, "create_work_tables")
+            if extra_scope:
+                connection.execute(sa.text("insert into extra_scope (opportunity_id) values "
+                                           "(:id)"), [{"id": i} for i in extra_scope])
+            if incremental and had_owners:
+                _run_step(connection, "diff_owners")
+            else:
+                connection.execute(sa.text("create temporary table changed_owners "
+                                           "(user_id varchar)"))
+            _run_step(connection, "create_scope_changed" if incremental else "create_scope_full",
+                      params)
+            apply_custom_rules(connection, settings)
+        build_model(connection, engine, model, incremental, params)
+        if model.name == "deal_classification":
+            _run_step(connection, "register_imports", params)
+
+
+def build_model(connection: sa.Connection, engine: str, model: Model, incremental: bool,
+                params: dict) -> None:
+    """Incremental: replace the in-scope rows. Otherwise replace every row, recreating the
+    table only when its columns no longer match the model (so dependent views survive)."""
+    (select,) = split_statements(model.sql)
+    table = f"{SCHEMA}.{model.name}"
+    if incremental and model.incremental:
+        connection.execute(sa.text(f"delete from {table} where opportunity_id in "
+                                   "(select opportunity_id from deal_scope)"))
+        connection.execute(sa.text(f"insert into {table} {select}"), params)
+        return
+    declared = {c.name: c.type for c in model.columns}
+    if _columns(connection, model.name) == declared:
+        connection.execute(sa.text(f"delete from {table}"))
+        connection.execute(sa.text(f"insert into {table} {select}"), params)
+    else:
+        connection.execute(sa.text(f"drop table if exists {table}"))
+        connection.execute(sa.text(f"create table {table} as {select}"), params)
+        if engine == "postgres" and "opportunity_id" in declared:
+            connection.execute(sa.text(f"create index if not exists {model.name}_opportunity_idx "
+                                       f"on {table} (opportunity_id)"))
+
+
+def _save_state(connection: sa.Connection, started: datetime, as_of: datetime, settings_fp: str,
+                build_fp: str, mode: str) -> None:
+    _run_step(connection, "save_state", {
+        "last_started_at": started.isoformat(), "settings_fingerprint": settings_fp,
+        "build_fingerprint": build_fp, "mode": mode, "as_of": as_of})

@@ -1,0 +1,148 @@
+-- Model: deals
+-- Purpose: One row per imported opportunity, with its owner, account, stage, primary contact
+--   and activity summary: what analysts query and what the sync-back works from. A deal stays
+--   here when its owner later leaves or stops being licensed (owner_status says so); it leaves
+--   only when the opportunity is deleted in Salesforce or purged.
+-- Grain: one row per imported opportunity (opportunity_id)
+-- Materialization: incremental
+-- Columns:
+--   opportunity_id varchar: Salesforce Opportunity Id (18 characters).
+--   opportunity_name varchar: Opportunity name.
+--   account_id varchar: Salesforce Account Id.
+--   account_name varchar: Account name.
+--   owner_id varchar: Opportunity owner (a user_id).
+--   owner_name varchar: Owner's name.
+--   owner_email varchar: Owner's email as in Salesforce.
+--   licensed_email varchar: The licensed user the owner matches (normalized), or null.
+--   owner_status varchar: active | inactive | unlicensed, as in warehouse.owners.
+--   stage_name varchar: Salesforce StageName (case-sensitive).
+--   pipeline_stage varchar: Pipeline stage, or null for a retained deal whose stage left the pipeline.
+--   pipeline_sort_order bigint: Sort order of the pipeline stage.
+--   is_closed boolean: Closed in Salesforce.
+--   is_won boolean: Won in Salesforce.
+--   amount double precision: Amount in the org currency.
+--   close_date date: Expected or actual close date.
+--   opportunity_type varchar: Opportunity Type.
+--   record_type varchar: RecordType.DeveloperName.
+--   next_step varchar: Next step as typed by the rep.
+--   probability double precision: Probability in percent.
+--   forecast_category varchar: Salesforce ForecastCategory.
+--   lead_source varchar: Lead source.
+--   primary_contact_id varchar: The primary contact role's contact, or null when no role is primary.
+--   primary_contact_name varchar: Primary contact's name.
+--   primary_contact_email varchar: Primary contact's email.
+--   contact_count bigint: Contacts with a role on the deal.
+--   last_activity_date date: Latest completed task, past event or email on the deal.
+--   email_count bigint: Emails on the deal: EmailMessages plus email tasks without an EmailMessage.
+--   activity_count bigint: Tasks and events on the deal.
+--   last_stage_change_date timestamp: When the stage last changed (Salesforce LastStageChangeDate).
+--   created_date timestamp: When the opportunity was created in Salesforce.
+--   last_modified_date timestamp: Last user change in Salesforce.
+--   system_modstamp timestamp: Last change of any kind in Salesforce.
+--   first_imported_at timestamp: When dealsync first imported the deal.
+--   is_retained boolean: Kept only by retention: the deal would be skipped if it were new.
+--   retained_reasons varchar: For a retained deal, the skip reasons that apply today.
+with scoped_deals as (
+    select c.*
+    from warehouse.deal_classification as c
+    inner join deal_scope as s
+        on s.opportunity_id = c.opportunity_id
+    where c.is_deal
+),
+
+primary_contacts as (
+    select opportunity_id, contact_id, contact_name, contact_email
+    from (
+        select
+            dc.*,
+            row_number() over (
+                partition by dc.opportunity_id order by dc.created_date, dc.contact_role_id
+            ) as primary_rank
+        from warehouse.deal_contacts as dc
+        inner join scoped_deals as d on d.opportunity_id = dc.opportunity_id
+        where dc.is_primary
+    ) as ranked
+    where primary_rank = 1
+),
+
+contact_counts as (
+    select dc.opportunity_id, count(distinct dc.contact_id) as contact_count
+    from warehouse.deal_contacts as dc
+    inner join scoped_deals as d on d.opportunity_id = dc.opportunity_id
+    group by dc.opportunity_id
+),
+
+activity_summary as (
+    select
+        a.opportunity_id,
+        count(*) as activity_count,
+        count(*) filter (where a.is_email and not a.has_email_message) as email_tasks,
+        max(a.activity_date) filter (where a.is_closed) as last_activity_date
+    from warehouse.deal_activities as a
+    inner join scoped_deals as d on d.opportunity_id = a.opportunity_id
+    group by a.opportunity_id
+),
+
+email_summary as (
+    select
+        e.opportunity_id,
+        count(*) as email_count,
+        max(cast(e.message_date as date))
+            filter (where cast(e.message_date as date) <= cast(:as_of as date)) as last_email_date
+    from warehouse.deal_emails as e
+    inner join scoped_deals as d on d.opportunity_id = e.opportunity_id
+    group by e.opportunity_id
+)
+
+select
+    d.opportunity_id,
+    o.name as opportunity_name,
+    o.account_id,
+    a.name as account_name,
+    o.owner_id,
+    u.name as owner_name,
+    u.email as owner_email,
+    u.licensed_email,
+    coalesce(u.owner_status, 'unlicensed') as owner_status,
+    o.stage_name,
+    st.pipeline_stage,
+    st.pipeline_sort_order,
+    coalesce(o.is_closed, st.is_closed, false) as is_closed,
+    coalesce(o.is_won, st.is_won, false) as is_won,
+    o.amount,
+    o.close_date,
+    o.type as opportunity_type,
+    d.record_type,
+    o.next_step,
+    o.probability,
+    o.forecast_category,
+    o.lead_source,
+    pc.contact_id as primary_contact_id,
+    pc.contact_name as primary_contact_name,
+    pc.contact_email as primary_contact_email,
+    cast(coalesce(cc.contact_count, 0) as bigint) as contact_count,
+    case
+        when acts.last_activity_date is null then em.last_email_date
+        when em.last_email_date is null then acts.last_activity_date
+        when acts.last_activity_date >= em.last_email_date then acts.last_activity_date
+        else em.last_email_date
+    end as last_activity_date,
+    cast(coalesce(em.email_count, 0) + coalesce(acts.email_tasks, 0) as bigint) as email_count,
+    cast(coalesce(acts.activity_count, 0) as bigint) as activity_count,
+    o.last_stage_change_date,
+    o.created_date,
+    o.last_modified_date,
+    o.system_modstamp,
+    di.first_imported_at,
+    not d.passes_rules as is_retained,
+    case when not d.passes_rules then d.reasons end as retained_reasons
+from scoped_deals as d
+inner join warehouse_src.opportunity as o on o.id = d.opportunity_id
+inner join warehouse.deal_imports as di on di.opportunity_id = d.opportunity_id
+left join warehouse_src.account as a on a.id = o.account_id and not a.is_removed
+left join warehouse.owners as u on u.user_id = o.owner_id
+left join warehouse.stages as st on st.stage_name = o.stage_name
+left join primary_contacts as pc on pc.opportunity_id = d.opportunity_id
+left join contact_counts as cc on cc.opportunity_id = d.opportunity_id
+left join activity_summary as acts on acts.opportunity_id = d.opportunity_id
+left join email_summary as em on em.opportunity_id = d.opportunity_id

@@ -1,0 +1,98 @@
+-- Model: owner_performance
+-- Purpose: Sales performance per deal owner, in the spirit of Fivetran dbt_salesforce's
+--   owner_performance but on the imported deals: bookings, losses, open pipeline, win rates
+--   and days to close. Win rate by count = won / (won + lost); by amount = won amount / (won +
+--   lost amount). Periods (this month, this quarter) are the run's UTC calendar periods, by
+--   close date.
+-- Grain: one row per deal owner (owner_id)
+-- Materialization: table
+-- Columns:
+--   owner_id varchar: Deal owner (a user_id).
+--   owner_name varchar: Owner's name.
+--   owner_email varchar: Owner's email as in Salesforce.
+--   owner_status varchar: active | inactive | unlicensed.
+--   deals bigint: Deals owned.
+--   open_deals bigint: Open deals.
+--   open_amount double precision: Open pipeline amount.
+--   weighted_pipeline double precision: Open amount x probability / 100.
+--   won_deals bigint: Won deals.
+--   won_amount double precision: Won amount (bookings).
+--   lost_deals bigint: Closed and not won.
+--   lost_amount double precision: Lost amount.
+--   win_rate double precision: won_deals / (won_deals + lost_deals); null without closed deals.
+--   win_rate_by_amount double precision: won_amount / (won_amount + lost_amount); null when both are 0.
+--   average_won_amount double precision: Average amount of a won deal.
+--   largest_won_amount double precision: Largest won deal.
+--   average_days_to_close double precision: Average days from creation to close date, for won deals.
+--   won_amount_this_month double precision: Won amount with a close date this month.
+--   won_amount_this_quarter double precision: Won amount with a close date this quarter.
+with owned_deals as (
+    select
+        owner_id,
+        is_closed,
+        is_won,
+        coalesce(amount, 0) as amount,
+        coalesce(amount, 0) * coalesce(probability, 0) / 100.0 as weighted_amount,
+        close_date,
+        cast(created_date as date) as created_day
+    from warehouse.deals
+),
+
+periods as (
+    select
+        cast(date_trunc('month', cast(:as_of as timestamp)) as date) as month_start,
+        cast(date_trunc('quarter', cast(:as_of as timestamp)) as date) as quarter_start
+),
+
+totals as (
+    select
+        d.owner_id,
+        count(*) as deals,
+        count(*) filter (where not d.is_closed) as open_deals,
+        sum(d.amount) filter (where not d.is_closed) as open_amount,
+        sum(d.weighted_amount) filter (where not d.is_closed) as weighted_pipeline,
+        count(*) filter (where d.is_won) as won_deals,
+        sum(d.amount) filter (where d.is_won) as won_amount,
+        count(*) filter (where d.is_closed and not d.is_won) as lost_deals,
+        sum(d.amount) filter (where d.is_closed and not d.is_won) as lost_amount,
+        max(d.amount) filter (where d.is_won) as largest_won_amount,
+        avg(cast(d.close_date - d.created_day as double precision))
+            filter (where d.is_won) as average_days_to_close,
+        sum(d.amount) filter (where d.is_won and d.close_date >= p.month_start)
+            as won_amount_this_month,
+        sum(d.amount) filter (where d.is_won and d.close_date >= p.quarter_start)
+            as won_amount_this_quarter
+    from owned_deals as d
+    cross join periods as p
+    group by d.owner_id
+)
+
+select
+    t.owner_id,
+    u.name as owner_name,
+    u.email as owner_email,
+    coalesce(u.owner_status, 'unlicensed') as owner_status,
+    cast(t.deals as bigint) as deals,
+    cast(t.open_deals as bigint) as open_deals,
+    cast(round(cast(coalesce(t.open_amount, 0) as numeric(38, 6)), 2) as double precision) as open_amount,
+    cast(round(cast(coalesce(t.weighted_pipeline, 0) as numeric(38, 6)), 2) as double precision)
+        as weighted_pipeline,
+    cast(t.won_deals as bigint) as won_deals,
+    cast(round(cast(coalesce(t.won_amount, 0) as numeric(38, 6)), 2) as double precision) as won_amount,
+    cast(t.lost_deals as bigint) as lost_deals,
+    cast(round(cast(coalesce(t.lost_amount, 0) as numeric(38, 6)), 2) as double precision) as lost_amount,
+    cast(t.won_deals as double precision) / nullif(t.won_deals + t.lost_deals, 0) as win_rate,
+    cast(round(cast(coalesce(t.won_amount, 0) / nullif(coalesce(t.won_amount, 0)
+        + coalesce(t.lost_amount, 0), 0) as numeric(38, 6)), 6) as double precision) as win_rate_by_amount,
+    cast(round(cast(t.won_amount / nullif(t.won_deals, 0) as numeric(38, 6)), 2) as double precision)
+        as average_won_amount,
+    cast(t.largest_won_amount as double precision) as largest_won_amount,
+    cast(round(cast(t.average_days_to_close as numeric(38, 6)), 2) as double precision)
+        as average_days_to_close,
+    cast(round(cast(coalesce(t.won_amount_this_month, 0) as numeric(38, 6)), 2) as double precision)
+        as won_amount_this_month,
+    cast(round(cast(coalesce(t.won_amount_this_quarter, 0) as numeric(38, 6)), 2) as double precision)
+        as won_amount_this_quarter
+from totals as t
+left join warehouse.owners as u
+    on u.user_id = t.owner_id

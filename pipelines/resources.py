@@ -28,7 +28,7 @@ def _from_env(mapping: dict[str, str]) -> dict:
 
 def build_resources() -> dict:
     warehouse = {"engine": os.environ.get("DEALSYNC_WAREHOUSE", "duckdb"),
-                 "duckdb_path": os.environ.get("DEALSYNC_DUCKDB_PATH", "data/warehouse.duckdb")}
+                 "duckdb_path": os.environ.get("DEALSYNC_DUCKDB_PATH", "data/dealsync.duckdb")}
     if os.environ.get("DEALSYNC_WAREHOUSE_URL"):
         warehouse["postgres_url"] = dg.EnvVar("DEALSYNC_WAREHOUSE_URL")
     return {

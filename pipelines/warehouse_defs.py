@@ -1,7 +1,86 @@
-"""Deal warehouse definitions (transforms, sensors, purge job), merged into the code location."""
+"""Deal warehouse definitions (transforms, sensors, purge job), merged into the code location.
+
+- assets: the `deal_warehouse` group (assets/warehouse/), downstream of the extraction assets;
+  the incremental job runs them after every tick.
+- jobs: `deal_warehouse_transforms` (transforms only, what the sensors run; config
+  `full_rebuild: true` for a full rebuild), `deal_warehouse_full_rebuild` (the same, always
+  full), `backfill_period` (extraction over a partition range, then the transforms; launched by
+  `python -m pipelines.backfill_period`), and `purge_personal_data` (GDPR erasure).
+- sensors: pipelines/warehouse_sensors.py.
+"""
 
 import dagster as dg
 
+from assets.salesforce.extract_asset import object_key
+from assets.warehouse.asset import FULL_REBUILD_TAG, GROUP, build_warehouse_asset
+from assets.warehouse.asset import materialize_results as _materialize_results
+from assets.warehouse.purge import PurgeRequest, PurgeRequestError, purge
+from resources.warehouse import WarehouseResource
+
+from .backfill_period import JOB_NAME as BACKFILL_JOB
+from .warehouse_sensors import build_sensors
+
+TRANSFORMS = dg.AssetSelection.groups(GROUP)
+
+transform_job = dg.define_asset_job(
+    "deal_warehouse_transforms", selection=TRANSFORMS,
+    description="Re-run the deal warehouse transforms from staging, without extracting.")
+
+full_rebuild_job = dg.define_asset_job(
+    "deal_warehouse_full_rebuild", selection=TRANSFORMS, tags={FULL_REBUILD_TAG: "true"},
+    description="Rebuild every deal from staging (retention and purges are kept).")
+
+
+class PurgeConfig(dg.Config):
+    """Exactly one subject; request_reference is the ticket number the audit log keeps."""
+
+    opportunity_id: str | None = None
+    contact_id: str | None = None
+    email: str | None = None
+    request_reference: str = ""
+
+
+def build_purge_job(settings) -> dg.JobDefinition:
+    @dg.op(name="purge_subject", pool="deal_warehouse",
+           description="Erase a deal or a person from staging and the warehouse; tombstone it.")
+    def purge_subject(context: dg.OpExecutionContext, config: PurgeConfig,
+                      warehouse: WarehouseResource) -> dg.Output:
+        try:
+            request = PurgeRequest.parse(config.opportunity_id, config.contact_id,
+                                         config.email, config.request_reference)
+        except PurgeRequestError as exc:
+            raise dg.Failure(description=f"purge config: {exc}") from None
+        result = purge(warehouse, settings, request, log=context.log)
+        if result.records_erased == 0:
+            context.log.warning("Nothing staged matched the request; the subject is "
+                                "tombstoned only if an Id was given.")
+        for event in _materialize_results(warehouse, settings, result.run, context.log):
+            context.log_event(dg.AssetMaterialization(event.asset_key,
+                                                      metadata=event.metadata))
+        return dg.Output(None, metadata={
+            "request_id": result.request_id, "records_erased": result.records_erased,
+            "rows_removed": dg.MetadataValue.json(result.rows_removed)})
+
+    @dg.job(name="purge_personal_data", tags={"dealsync/kind": "purge"},
+            description="GDPR erasure of one deal (opportunity_id) or person (contact_id or "
+            "email); later syncs cannot bring it back.")
+    def purge_personal_data():
+        purge_subject()
+
+    return purge_personal_data
+
+
+def backfill_job(settings):
+    extraction = dg.AssetSelection.assets(*[object_key(n) for n in settings.enabled_objects()])
+    return dg.define_asset_job(
+        BACKFILL_JOB, selection=extraction | TRANSFORMS,
+        description="Extract a partition range of every enabled object, then build the "
+        "warehouse. `python -m pipelines.backfill_period` runs the range the settings ask for.")
+
 
 def warehouse_definitions(settings) -> dg.Definitions:
-    return dg.Definitions()
+    return dg.Definitions(
+        assets=[build_warehouse_asset(settings)],
+        jobs=[transform_job, full_rebuild_job, backfill_job(settings), build_purge_job(settings)],
+        sensors=build_sensors(transform_job),
+    )

@@ -35,7 +35,7 @@ def postgres_url(postgres_server: PostgresServer) -> str:
 
 @pytest.fixture
 def duckdb_warehouse(tmp_path) -> WarehouseResource:
-    return WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "warehouse.duckdb"))
+    return WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "dealsync.duckdb"))
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ def build_sink_asset(settings, after_send: AfterSend | None = None) -> dg.Assets
                              "sync_back.enabled: true (try sync_back.dry_run: true first).")
             return dg.MaterializeResult(metadata={"enabled": False, "outbox_pending": pending,
                                                   "api_calls": 0})
+        normalise_ids(warehouse)  # rows may have been inserted since the outbox asset ran
         sink = Sink(options, warehouse, context.run.run_id, context.log,
                     poll_seconds=salesforce.settings().bulk_poll_seconds, after_send=after_send)
         if options.dry_run:

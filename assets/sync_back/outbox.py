@@ -36,6 +36,17 @@ def queue_rule_tasks(warehouse, rules, today: date) -> Counter:
     return added
 
 
+def queue_rows(warehouse, rows: list[dict]) -> int:
+    """Queue rows from Python (an app, a script); keys already queued are left alone.
+
+    Each row needs sync_key and the Task columns it sets; the rest take the table's defaults.
+    """
+    defaults = {**{c: None for c in OUTBOX_COLUMNS}, "source": "external",
+                "status": "Not Started", "priority": "Normal", "task_subtype": "Task"}
+    with warehouse.connection() as connection:
+        return _merge(connection, warehouse.engine, [{**defaults, **row} for row in rows])
+
+
 def _merge(connection: sa.Connection, engine: str, rows: list[dict]) -> int:
     if not rows:
         return 0

@@ -1,8 +1,9 @@
 """The sink: send due outbox rows as Salesforce Tasks, exactly once, and record every result.
 
 Order of work in a run:
-1. Rows a previous run may have written (marked in flight) are resolved first: their Bulk job
-   is asked, or, without an external ID, Salesforce is searched for their key.
+1. Rows a previous run may have written (still marked in flight) are resolved first: their
+   Bulk job is asked, then Salesforce is searched for their key. A Task found is recorded, not
+   written again (not even upserted: that would overwrite the owner's edits).
 2. Rows that cannot be valid Tasks are failed locally with the reason.
 3. The rest go out in sObject Collections calls of up to 200, or one Bulk 2.0 job above
    `bulk_threshold`. Each batch is marked in flight (committed) before it is sent, and its
@@ -24,6 +25,7 @@ from .ledger import Ledger, Outcome
 from .outbox import utc_now
 from .payload import RowProblem, task_payload
 
+CREATE_ONLY = ("TaskSubtype",)  # Task fields Salesforce sets on create and never updates
 AfterSend = Callable[[str, list[str]], None]  # (api, keys): called after the write, before commit
 
 
@@ -55,7 +57,7 @@ class Sink:
         previews = []
         for row in rows:
             operation = self.operation()
-            if row["in_flight_since"] is not None and not self.settings.upsert:
+            if row["in_flight_since"] is not None:
                 operation = f"look up by {self.key_field}, then {operation} if absent"
             try:
                 payload, problem = json.dumps(task_payload(row, self.key_field)), None
@@ -110,24 +112,39 @@ class Sink:
                     outcome.message = f"result of Bulk job {job_id} from an interrupted run" + (
                         f": {outcome.message}" if outcome.message else "")
                     outcomes[row["sync_key"]] = outcome
-        if not self.settings.upsert:
-            unresolved = [r["sync_key"] for r in uncertain
-                          if r["sync_key"] not in held and r["sync_key"] not in outcomes]
-            found = recovery.find_by_key(client, unresolved, self.key_field)
-            attempts = {r["sync_key"]: r["attempts"] for r in uncertain}
-            for key, task_ids in found.items():
-                note = "" if len(task_ids) == 1 else f" ({len(task_ids)} Tasks hold this key: " \
-                    f"{', '.join(task_ids)}; the oldest is recorded)"
-                outcomes[key] = Outcome(key, "sent", "lookup", task_id=task_ids[0],
-                                        attempt=attempts[key],
-                                        message=f"found in Salesforce by {self.key_field} after "
-                                                f"an interrupted send; not sent again{note}")
+        unresolved = {r["sync_key"]: r["attempts"] for r in uncertain
+                      if r["sync_key"] not in held and r["sync_key"] not in outcomes}
+        outcomes.update(self._found(client, unresolved, "after an interrupted send"))
         self._record(list(outcomes.values()))
         self.counts["recovered"] += sum(o.status == "sent" for o in outcomes.values())
         self.counts["skipped"] += len(held)
         if held:
             self.log.info(f"{len(held)} rows wait for a Bulk 2.0 job still running in Salesforce")
         return [r for r in rows if r["sync_key"] not in held and r["sync_key"] not in outcomes]
+
+    def _found(self, client, attempts: dict[str, int], when: str) -> dict[str, Outcome]:
+        """Outcomes for the keys Salesforce already holds a Task for: sent, not written again."""
+        found = recovery.find_by_key(client, list(attempts), self.key_field)
+        outcomes = {}
+        for key, task_ids in found.items():
+            note = "" if len(task_ids) == 1 else \
+                f" ({len(task_ids)} Tasks hold this key: {', '.join(task_ids)}; oldest recorded)"
+            outcomes[key] = Outcome(key, "sent", "lookup", task_id=task_ids[0],
+                                    attempt=attempts[key],
+                                    message=f"found in Salesforce by {self.key_field} {when}; "
+                                            f"not written again{note}")
+        return outcomes
+
+    def _existing(self, client, outcomes: list[Outcome]) -> list[Outcome]:
+        """An upsert that hit an existing Task fails on TaskSubtype (create-only): that Task is
+        ours, written by a concurrent or earlier send, so record it instead of failing the row."""
+        hit = {o.sync_key: o.attempt for o in outcomes if self.settings.upsert
+               and o.error_code == "INVALID_FIELD_FOR_INSERT_UPDATE"
+               and any(f in (o.message or "") for f in CREATE_ONLY)}
+        if not hit:
+            return outcomes
+        found = self._found(client, hit, "(an upsert reached the existing Task)")
+        return [found.get(o.sync_key, o) for o in outcomes]
 
     def _valid_payloads(self, rows: list[dict]) -> dict[str, dict]:
         payloads, invalid = {}, []
@@ -157,7 +174,8 @@ class Sink:
             self._release(batch, claimed, exc, "composite", uncertain=False)
             raise
         self._after_send("composite", batch)
-        self._record([self._result(k, claimed[k], r) for k, r in zip(batch, results)])
+        self._record(self._existing(client, [self._result(k, claimed[k], r)
+                                             for k, r in zip(batch, results)]))
 
     def _send_bulk(self, client, keys: list[str], payloads: dict[str, dict]) -> None:
         job_id = bulk.create_job(client, self.settings.external_id_field)
@@ -175,8 +193,8 @@ class Sink:
             self._release(batch, claimed, exc, "bulk", uncertain=True)
             raise
         self._after_send("bulk", batch)
-        self._record([self._bulk_outcome(k, claimed[k], results, missing_uncertain=True)
-                      for k in batch])
+        self._record(self._existing(client, [
+            self._bulk_outcome(k, claimed[k], results, missing_uncertain=True) for k in batch]))
 
     def _after_send(self, api: str, keys: list[str]) -> None:
         if self.after_send is not None:
@@ -215,7 +233,6 @@ class Sink:
 
     def _error(self, key: str, attempt: int, code: str, message: str, api: str,
                uncertain: bool, transient: bool | None = None) -> Outcome:
-        uncertain = uncertain and not self.settings.upsert
         transient = is_transient(code) if transient is None else transient
         if transient and attempt < self.settings.max_attempts:
             wait = min(self.settings.retry_backoff_max_seconds,
@@ -238,7 +255,7 @@ class Sink:
         code = "REQUEST_LIMIT_EXCEEDED" if isinstance(exc, QuotaStop) else type(exc).__name__
         self._record([Outcome(k, "retrying", api, error_code=code, attempt=claimed[k],
                               next_attempt_at=utc_now(), message=str(exc)[:2000],
-                              uncertain=uncertain and not self.settings.upsert) for k in keys])
+                              uncertain=uncertain) for k in keys])
 
     def _record(self, outcomes: list[Outcome]) -> None:
         if not outcomes:

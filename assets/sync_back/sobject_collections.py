@@ -1,10 +1,11 @@
 """Writing Tasks with sObject Collections: up to 200 records per call, allOrNone=false, so each
 record gets its own result and one bad row never blocks the others.
 
-An upsert by external ID is idempotent, so the client may retry a failed call at once. A create
-is not: after an answer that does not prove Salesforce ignored the request (a timeout, a dropped
-connection, a 500) it is not resent in this run; its rows stay marked in flight and the next
-run looks them up by key first.
+After an answer that does not prove Salesforce ignored the request (a timeout, a dropped
+connection, a 500) the call is not resent in this run, upsert or not: its rows stay marked in
+flight and the next run looks them up by key first. Resending an upsert would update a Task the
+owner may already have edited, and Salesforce refuses to update TaskSubtype (create-only).
+Answers that prove the request was not processed (503, 429, 420) are retried at once.
 """
 
 import requests
@@ -56,7 +57,7 @@ def write_tasks(client, payloads: list[dict], external_id_field: str | None) -> 
         try:
             return client.sf.restful(path, method=method, json=body)
         except (ClientError, requests.RequestException) as exc:
-            if not external_id_field and is_ambiguous(exc):
+            if is_ambiguous(exc):
                 raise DoNotRetry(exc) from exc
             raise
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -54,21 +55,23 @@ class RunResult:
     filled_columns: dict[str, list[str]] = field(default_factory=dict)
     licensed_users: int = 0
     tombstoned_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_transforms(warehouse, settings, *, full_rebuild: bool = False,
                    as_of: datetime | None = None, extra_scope: Iterable[str] = (),
-                   before: Callable[[sa.Connection], None] | None = None,
+                   before: Callable[[sa.Connection], Iterable[str]] | None = None,
                    log: logging.Logger = _log) -> RunResult:
-    """Build every model; `before(connection)` runs first in the same transaction (a purge)."""
+    """Build every model. `before(connection)` runs first in the same transaction (a purge)
+    and returns opportunity ids to rebuild on top of the changed ones."""
+    check_catalog_name(warehouse)
     started = utc_now()
     as_of = as_of or started
     with warehouse.connection() as connection:
         create_tables(connection, warehouse.engine)
-        if before is not None:
-            before(connection)
         state = read_state(connection)
         filled = refresh_source_views(connection, rule_columns(settings))
+        extra_scope = list(extra_scope) + list(before(connection) if before else [])
         licensed = licensed_rows(connection, settings)
         write_seeds(connection, settings, licensed)
         settings_fp = settings_fingerprint(settings, licensed)
@@ -77,10 +80,11 @@ def run_transforms(warehouse, settings, *, full_rebuild: bool = False,
         since = EPOCH if mode == "full" else _since(state, settings)
         result = RunResult(mode, why, as_of, filled_columns=filled, licensed_users=len(licensed))
         log.info(f"Warehouse run: {mode} ({why}); changes since {since.isoformat()}")
+        result.warnings = mapping_warnings(connection)
         result.tombstoned_rows = tombstones.apply(connection, since)
         params = {"as_of": as_of, "since": since,
                   "pipeline_daily_days": settings.warehouse.pipeline_daily_days}
-        _build_all(connection, warehouse.engine, settings, mode, params, list(extra_scope))
+        _build_all(connection, warehouse.engine, settings, mode, params, extra_scope)
         result.scope = int(connection.execute(sa.text("select count(*) from deal_scope")).scalar())
         _save_state(connection, started, as_of, settings_fp, build_fp, mode)
         result.row_counts = {m.name: int(connection.execute(sa.text(
@@ -89,6 +93,33 @@ def run_transforms(warehouse, settings, *, full_rebuild: bool = False,
              f"{result.row_counts.get('deals', 0)} deals, "
              f"{result.row_counts.get('deal_skips', 0)} skips")
     return result
+
+
+class WarehouseNameError(ValueError):
+    """The DuckDB file name would shadow the `warehouse` schema."""
+
+
+def check_catalog_name(warehouse) -> None:
+    """DuckDB names a database after its file, and `warehouse.deals` is then ambiguous."""
+    if warehouse.engine == "duckdb" and Path(warehouse.duckdb_path).stem.lower() in (
+            SCHEMA, "warehouse_src", "staging"):
+        raise WarehouseNameError(
+            f"WarehouseResource.duckdb_path is {warehouse.duckdb_path}: DuckDB names the "
+            f"database after the file, which clashes with the {SCHEMA!r} schema "
+            f"(\"{SCHEMA}.deals\" becomes ambiguous). Rename the file, e.g. set "
+            "DEALSYNC_DUCKDB_PATH=data/dealsync.duckdb")
+
+
+def mapping_warnings(connection: sa.Connection) -> list[str]:
+    """stage_mapping keys that match no Salesforce stage exactly (names are case-sensitive)."""
+    rows = connection.execute(sa.text(
+        "select m.stage_name, min(s.api_name) as near from warehouse.stage_mapping as m "
+        "left join warehouse_src.opportunity_stage as s on lower(s.api_name) = lower(m.stage_name)"
+        " where not exists (select 1 from warehouse_src.opportunity_stage as e "
+        "where e.api_name = m.stage_name) group by m.stage_name order by m.stage_name"))
+    return [f"stage_mapping: {name!r} is not a Salesforce stage"
+            + (f"; did you mean {near!r}? Stage names are case-sensitive" if near else "")
+            for name, near in rows]
 
 
 def create_tables(connection: sa.Connection, engine: str) -> None:

@@ -20,7 +20,7 @@
 --   failed_filters varchar: The filters that reject it, comma-separated: record_type, opportunity_type, stage, custom_fields[N].
 --   reasons varchar: Every reason that applies, in the fixed order, comma-separated.
 --   reason varchar: The primary reason (the first of reasons), or null when the rules pass.
---   detail varchar: What to change to import it: the owner email, the stage name, the filter.
+--   detail varchar: What to change to import it (the owner email, the stage name, the filter), one part per reason, separated by '; '.
 --   passes_rules boolean: The opportunity passes every rule today.
 --   was_imported boolean: It was imported by an earlier run (warehouse.deal_imports).
 --   is_deal boolean: It is in warehouse.deals (passes the rules, or was imported before).
@@ -134,16 +134,16 @@ explained as (
             when coalesce(owner_email, '') = '' then concat('owner ', owner_id,
                                                             ' has no email in Salesforce')
             else concat('owner email "', owner_email,
-                        '" matches no licensed user; add it to licensed_users')
+                        '" matches no licensed user (add it to licensed_users)')
         end) end as owner_detail,
         case when stage_not_found then concat('stage_not_found: ', case
             when stage_name is null then 'the opportunity has no stage'
             when not stage_exists then concat('stage "', stage_name, '" is not a Salesforce ',
                                               'OpportunityStage (names are case-sensitive)')
             when not stage_is_active then concat('stage "', stage_name, '" is inactive in ',
-                                                 'Salesforce; add it to stage_mapping to import its deals')
-            else concat('stage "', stage_name, '" is not in stage_mapping; add it ',
-                        '(stage names are case-sensitive)')
+                                                 'Salesforce (add it to stage_mapping to import its deals)')
+            else concat('stage "', stage_name, '" is not in stage_mapping (add it, ',
+                        'stage names are case-sensitive)')
         end) end as stage_detail,
         case when filtered_out then concat('filtered_out: ', concat_ws(', ',
             case when fails_record_type then concat('record_type "',

@@ -1,0 +1,158 @@
+"""The quality gate as Dagster asset checks: staging tables, deals, deal_skips and the outbox.
+
+Every check is blocking: a failed `critical` expectation (severity ERROR) stops everything
+downstream in the run, the sink included; failed `warning` expectations (WARN: stale syncs, a
+few bad outbox rows the sink fails one by one) let it run. Row-count baselines live in
+sync_back.check_row_counts, written each time a check runs after its asset materialized.
+"""
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import dagster as dg
+import sqlalchemy as sa
+
+from assets.salesforce.extract_asset import object_key
+from assets.sync_back import sql
+from assets.sync_back.assets import OUTBOX_KEY
+from resources.staging.naming import table_name
+from resources.warehouse import WarehouseResource
+
+from . import batches as b
+from .gx_runner import Docs, prune_docs, validate
+from .results import check_result, error_result
+
+DEALS_KEY = dg.AssetKey(["deal_warehouse", "deals"])
+DEAL_SKIPS_KEY = dg.AssetKey(["deal_warehouse", "deal_skips"])
+OWNERS_KEY = dg.AssetKey(["deal_warehouse", "owners"])
+STAGES_KEY = dg.AssetKey(["deal_warehouse", "stages"])
+CHECK_NAME = "quality"
+
+
+def _secrets(warehouse: WarehouseResource) -> tuple[str, ...]:
+    if not warehouse.postgres_url:
+        return ()
+    url = sa.engine.make_url(warehouse.postgres_url)
+    return tuple(s for s in (warehouse.postgres_url, url.password) if s)
+
+
+def _previous_count(warehouse, table: str) -> int | None:
+    with warehouse.connection() as connection:
+        return sql.execute(connection, "select_row_count_baseline",
+                           {"table_name": table}).scalar()
+
+
+def _save_count(warehouse, table: str, count: int, run_id: str) -> None:
+    with warehouse.connection() as connection:
+        sql.execute(connection, "upsert_row_count_baseline", {
+            "table_name": table, "row_count": count, "run_id": run_id,
+            "now": datetime.now(timezone.utc).replace(tzinfo=None)})
+
+
+def _observed_rows(results) -> dict[str, int]:
+    counts = {}
+    for batch_result in results:
+        for r in batch_result.result.results:
+            if r.expectation_config.type == "expect_table_row_count_to_be_between":
+                observed = r.result.get("observed_value")
+                if observed is not None and batch_result.batch.row_count_table:
+                    counts[batch_result.batch.row_count_table] = int(observed)
+    return counts
+
+
+def run_check(context, warehouse: WarehouseResource, settings, what: str, fix: str,
+              make_batches) -> dg.AssetCheckResult:
+    """Validate the batches `make_batches(previous_counts)` returns; fail closed on errors."""
+    checks = settings.sync_back.checks
+    docs = Docs(checks.data_docs_dir, checks.data_docs_retention_days) if checks.data_docs else None
+    try:
+        sql.ensure_tables(warehouse)
+        batches = make_batches(lambda table: _previous_count(warehouse, table))
+        results = validate(warehouse, batches, context.run.run_id, docs)
+    except Exception as exc:  # fail closed: an unreadable table must not pass the gate
+        return error_result(what, exc, fix, _secrets(warehouse))
+    extra = {}
+    for table, count in _observed_rows(results).items():
+        previous = _previous_count(warehouse, table)
+        extra.update({"row_count": count, "previous_row_count": previous,
+                      "max_row_drop_share": checks.max_row_drop_share})
+        _save_count(warehouse, table, count, context.run.run_id)
+    if docs is not None:
+        prune_docs(docs)
+        extra["data_docs_path"] = dg.MetadataValue.path(str(Path(docs.directory).resolve()))
+    return check_result(results, extra)
+
+
+def build_staging_check(settings, object_name: str) -> dg.AssetChecksDefinition:
+    table = table_name(object_name)
+    checks = settings.sync_back.checks
+
+    @dg.asset_check(asset=object_key(object_name), name=CHECK_NAME, blocking=True,
+                    description=f"GX: staging.{table} Ids are 18 characters, unique and not "
+                                f"null; its row count did not drop more than "
+                                f"{checks.max_row_drop_share:.0%}; (warning) {object_name} "
+                                f"synced within {checks.freshness_minutes} minutes.")
+    def staging_quality(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        fresh_after = (datetime.now(timezone.utc).replace(tzinfo=None)
+                       - timedelta(minutes=checks.freshness_minutes))
+        return run_check(
+            context, warehouse, settings, f"staging.{table}",
+            f"materialize the salesforce/{table} asset (its table must exist)",
+            lambda previous: b.staging_batches(object_name, table, previous(f"staging.{table}"),
+                                               checks, fresh_after))
+
+    return staging_quality
+
+
+def build_deals_check(settings) -> dg.AssetChecksDefinition:
+    checks = settings.sync_back.checks
+
+    @dg.asset_check(asset=DEALS_KEY, name=CHECK_NAME, blocking=True,
+                    additional_deps=[DEAL_SKIPS_KEY, OWNERS_KEY, STAGES_KEY],
+                    description="GX: deal Ids valid and unique; owner in owners, stage in "
+                                "stages; amount >= 0 or null; close date valid; every "
+                                "non-deleted opportunity in exactly one of deals and "
+                                "deal_skips; no row-count drop beyond the allowed share.")
+    def deals_quality(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        return run_check(context, warehouse, settings, "warehouse.deals",
+                         "build the deal warehouse (deals, deal_skips, owners, stages)",
+                         lambda previous: b.deals_batches(previous("warehouse.deals"), checks))
+
+    return deals_quality
+
+
+def build_deal_skips_check(settings) -> dg.AssetChecksDefinition:
+    checks = settings.sync_back.checks
+
+    @dg.asset_check(asset=DEAL_SKIPS_KEY, name=CHECK_NAME, blocking=True,
+                    description="GX: skipped opportunity Ids valid and unique, each with a "
+                                "reason; no row-count drop beyond the allowed share.")
+    def deal_skips_quality(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        return run_check(context, warehouse, settings, "warehouse.deal_skips",
+                         "build the deal warehouse (deal_skips)",
+                         lambda previous: b.deal_skips_batches(previous("warehouse.deal_skips"),
+                                                               checks))
+
+    return deal_skips_quality
+
+
+def build_outbox_check(settings) -> dg.AssetChecksDefinition:
+    checks = settings.sync_back.checks
+
+    @dg.asset_check(asset=OUTBOX_KEY, name=CHECK_NAME, blocking=True,
+                    description="GX: rows to send have a valid WhatId or WhoId, a subject and a "
+                                "YYYY-MM-DD due date. Any bad row warns (the sink fails only "
+                                "that row); more than "
+                                f"{checks.outbox_max_invalid_share:.0%} bad rows blocks the sink.")
+    def outbox_quality(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        return run_check(context, warehouse, settings, "sync_back.sync_back_tasks",
+                         "materialize sync_back/sync_back_tasks",
+                         lambda previous: b.outbox_batches(checks))
+
+    return outbox_quality
+
+
+def build_quality_checks(settings) -> list[dg.AssetChecksDefinition]:
+    return ([build_staging_check(settings, name) for name in settings.enabled_objects()]
+            + [build_deals_check(settings), build_deal_skips_check(settings),
+               build_outbox_check(settings)])

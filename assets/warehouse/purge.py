@@ -1,0 +1,139 @@
+"""Erase a deal's or a person's data on request (GDPR), and keep it erased.
+
+One transaction: find every staged record of the subject, tombstone it (md5 of the Id only),
+delete it from staging (current state and history), then rebuild the affected deals, so the
+warehouse never shows a count, name or email that was erased. The audit row in purge_log says
+when, what kind of subject and how many rows, never who. Later runs delete tombstoned rows a
+sync brings back (tombstones.py).
+"""
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from resources.staging.clock import utc_now
+from resources.staging.schema import existing_columns
+from resources.staging.sql_files import split_statements
+
+from .models import step_sql
+from .runner import RunResult, run_transforms
+
+OBJECTS = ("opportunity", "contact", "opportunity_contact_role", "task", "event",
+           "email_message")
+_ID = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
+_ID_LIKE = re.compile(r"\b[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}([a-zA-Z0-9]{3})?\b")
+_CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+class PurgeRequestError(ValueError):
+    """The purge request is incomplete or would put personal data into the audit log."""
+
+
+@dataclass(frozen=True)
+class PurgeRequest:
+    subject_kind: str           # opportunity | contact | email
+    value: str                  # the 18-character Id, or the normalized email
+    request_reference: str      # the caller's ticket number, kept in purge_log
+
+    @classmethod
+    def parse(cls, opportunity_id: str | None = None, contact_id: str | None = None,
+              email: str | None = None, request_reference: str = "") -> "PurgeRequest":
+        given = {k: v for k, v in (("opportunity_id", opportunity_id),
+                                   ("contact_id", contact_id), ("email", email)) if v}
+        if len(given) != 1:
+            raise PurgeRequestError("give exactly one of opportunity_id, contact_id or email "
+                                    f"(got {', '.join(given) or 'none'})")
+        (key, raw), = given.items()
+        if key == "email":
+            value = raw.strip().lower()
+            if "@" not in value:
+                raise PurgeRequestError(f"email: {raw!r} is not an email address")
+        else:
+            value = to18(raw.strip())
+            prefix = "006" if key == "opportunity_id" else "003"
+            if value is None or not value.startswith(prefix):
+                raise PurgeRequestError(f"{key}: {raw!r} is not a Salesforce "
+                                        f"{'Opportunity' if prefix == '006' else 'Contact'} Id "
+                                        f"(15 or 18 characters starting with {prefix})")
+        reference = (request_reference or "").strip()
+        if not reference or len(reference) > 200:
+            raise PurgeRequestError("request_reference: give the ticket number of the request "
+                                    "(1-200 characters); it is what the audit log keeps")
+        if "@" in reference or _ID_LIKE.search(reference) or raw.strip() in reference:
+            raise PurgeRequestError("request_reference: must not contain an email address or a "
+                                    "Salesforce Id; the audit log keeps no personal data. Use "
+                                    "the ticket number (e.g. GDPR-2025-042)")
+        kind = "email" if key == "email" else key.removesuffix("_id")
+        return cls(kind, value, reference)
+
+
+def to18(value: str) -> str | None:
+    """The 18-character, case-safe form of a 15- or 18-character Salesforce Id."""
+    if not _ID.match(value):
+        return None
+    suffix = ""
+    for chunk in range(3):
+        flags = sum(1 << i for i, ch in enumerate(value[chunk * 5:chunk * 5 + 5]) if ch.isupper())
+        suffix += _CHECKSUM[flags]
+    if len(value) == 18 and value[15:].upper() != suffix:
+        return None
+    return value[:15] + suffix
+
+
+@dataclass
+class PurgeResult:
+    request_id: str
+    records_erased: int
+    rows_removed: dict[str, int]
+    run: RunResult
+
+
+def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
+    """Erase the subject everywhere and rebuild the deals it touched, in one transaction."""
+    request_id = uuid.uuid4().hex
+    outcome: dict = {}
+
+    def erase(connection: sa.Connection) -> list[str]:
+        params = {"opportunity_id": None, "contact_id": None, "email": None}
+        params[{"opportunity": "opportunity_id", "contact": "contact_id",
+                "email": "email"}[request.subject_kind]] = request.value
+        for statement in split_statements(step_sql("purge_find_targets")):
+            connection.execute(sa.text(statement), params)
+        affected = [r for r in connection.execute(
+            sa.text(step_sql("purge_affected_deals"))).scalars() if r]
+        removed = _delete_staged(connection)
+        outcome["removed"] = removed
+        outcome["records"] = int(connection.execute(
+            sa.text("select count(*) from purge_targets")).scalar())
+        for statement in split_statements(step_sql("purge_record")):
+            connection.execute(sa.text(statement), {
+                "now": utc_now(), "request_id": request_id,
+                "subject_kind": request.subject_kind,
+                "request_reference": request.request_reference,
+                "rows_removed": json.dumps(removed, sort_keys=True)})
+        return affected
+
+    kwargs = {"log": log} if log is not None else {}
+    run = run_transforms(warehouse, settings, before=erase, **kwargs)
+    if warehouse.engine == "duckdb":
+        # Write the deletion into the database file now, not only into its WAL.
+        warehouse.execute("checkpoint")
+    return PurgeResult(request_id, outcome["records"], outcome["removed"], run)
+
+
+def _delete_staged(connection: sa.Connection) -> dict[str, int]:
+    removed: dict[str, int] = {}
+    for table in OBJECTS:
+        for name in (table, f"{table}_versions"):
+            if not existing_columns(connection, name):
+                continue
+            result = connection.execute(sa.text(
+                f"delete from staging.{name} where id in "
+                "(select id from purge_targets where object_name = :object_name)"),
+                {"object_name": table})
+            if result.rowcount:
+                removed[f"staging.{name}"] = int(result.rowcount)
+    return removed

@@ -23,6 +23,8 @@ def warehouse_settings(licensed=None, **overrides) -> Settings:
     """The suite's settings with the warehouse keys replaced (as the YAML would set them)."""
     base = load_settings().model_dump()
     base["licensed_users"] = {"emails": LICENSED if licensed is None else licensed}
+    # The analyst snapshot has its own test; elsewhere it only costs time.
+    base["warehouse"]["publish_snapshot"] = False
     base.update(overrides)
     return Settings.model_validate(base)
 
@@ -106,6 +108,14 @@ class OrgRun:
                                                duckdb_path=str(tmp / "dealsync.duckdb"))
         self._server = postgres_server
         extract(self.emulator, self.warehouse)
+
+    def build(self, settings: Settings, key: str) -> dg.ExecuteInProcessResult:
+        """A fresh first run with `settings`, unless the last build here was the same `key`
+        (tests that only read share one build)."""
+        if getattr(self, "_last", (None, None))[0] != key:
+            reset_warehouse(self.warehouse)
+            self._last = (key, transform(self.warehouse, settings))
+        return self._last[1]
 
     def close(self) -> None:
         self.emulator.stop()

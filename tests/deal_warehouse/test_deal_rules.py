@@ -3,8 +3,7 @@ org in the emulator, extracted by the real extraction asset) under the real Dags
 
 import pytest
 
-from .support import (by_id, ids_by_name, metadata, placement_problems, reset_warehouse,
-                      transform, warehouse_settings)
+from .support import by_id, ids_by_name, metadata, placement_problems, warehouse_settings
 
 IMPORTED = {"Initech - Platform", "Globex - Upgrade", "Initech - Reseller",
             "Initech - Support plan", "Globex - Analytics", "Globex - Side project"}
@@ -16,8 +15,7 @@ def _by_name(org, table: str) -> dict:
 
 
 def test_every_live_opportunity_is_a_deal_or_a_skip_with_what_to_fix(rules_org):
-    reset_warehouse(rules_org.warehouse)
-    transform(rules_org.warehouse, warehouse_settings())
+    rules_org.build(warehouse_settings(), "default")
 
     deals, skips = _by_name(rules_org, "deals"), _by_name(rules_org, "deal_skips")
     assert set(deals) == IMPORTED
@@ -44,8 +42,7 @@ def test_every_live_opportunity_is_a_deal_or_a_skip_with_what_to_fix(rules_org):
 
 
 def test_owner_emails_match_trimmed_and_case_insensitive(rules_org):
-    reset_warehouse(rules_org.warehouse)
-    transform(rules_org.warehouse, warehouse_settings())
+    rules_org.build(warehouse_settings(), "default")
 
     owners = {r["name"]: r for r in by_id(rules_org.warehouse, "owners", "user_id").values()}
     # Salesforce has "  Ann.Lee@ACME-Demo.com "; the licence list says ann.lee@acme-demo.com.
@@ -62,8 +59,7 @@ def test_owner_emails_match_trimmed_and_case_insensitive(rules_org):
 
 
 def test_deals_carry_account_contact_and_activity_facts(rules_org):
-    reset_warehouse(rules_org.warehouse)
-    transform(rules_org.warehouse, warehouse_settings())
+    rules_org.build(warehouse_settings(), "default")
 
     platform = _by_name(rules_org, "deals")["Initech - Platform"]
     assert (platform["account_name"], platform["stage_name"], platform["pipeline_stage"]) == (
@@ -86,11 +82,10 @@ def test_deals_carry_account_contact_and_activity_facts(rules_org):
 
 
 def test_an_inactive_stage_can_be_mapped_to_import_old_deals(rules_org):
-    reset_warehouse(rules_org.warehouse)
     mapping = {"Prospecting": "Early", "Qualification": "Early", "Needs Analysis": "Early",
                "Legacy Discovery": "Early", "Value Proposition": "Middle",
                "Perception Analysis": "Middle", "Closed Won": "Won", "closed lost": "Lost"}
-    result = transform(rules_org.warehouse, warehouse_settings(stage_mapping=mapping))
+    result = rules_org.build(warehouse_settings(stage_mapping=mapping), "mapping")
 
     deals, skips = _by_name(rules_org, "deals"), _by_name(rules_org, "deal_skips")
     assert deals["Initech - Old pilot"]["pipeline_stage"] == "Early"
@@ -184,8 +179,7 @@ ALWAYS_SKIPPED = {"Globex - Agency deal", "Initech - Old pilot", "Globex - Every
 @pytest.mark.parametrize("case", list(FILTER_CASES))
 def test_each_filter_names_itself_in_the_skip(rules_org, case):
     filters, expected = FILTER_CASES[case]
-    reset_warehouse(rules_org.warehouse)
-    transform(rules_org.warehouse, warehouse_settings(filters=filters))
+    rules_org.build(warehouse_settings(filters=filters), case)
 
     skips = _by_name(rules_org, "deal_skips")
     filtered = {name: row for name, row in skips.items() if name not in ALWAYS_SKIPPED}
@@ -199,9 +193,8 @@ def test_each_filter_names_itself_in_the_skip(rules_org, case):
 
 
 def test_all_reasons_are_listed_in_the_documented_order(rules_org):
-    reset_warehouse(rules_org.warehouse)
-    transform(rules_org.warehouse,
-              warehouse_settings(filters={"record_types": {"exclude": ["Partner"]}}))
+    rules_org.build(warehouse_settings(filters={"record_types": {"exclude": ["Partner"]}}),
+                    "record_types exclude")
 
     wrong = _by_name(rules_org, "deal_skips")["Globex - Everything wrong"]
     assert wrong["reasons"] == "owner_not_found,stage_not_found,filtered_out"
@@ -213,8 +206,7 @@ def test_all_reasons_are_listed_in_the_documented_order(rules_org):
 
 
 def test_metadata_reports_row_counts_and_counts_by_reason_and_stage(rules_org):
-    reset_warehouse(rules_org.warehouse)
-    result = transform(rules_org.warehouse, warehouse_settings())
+    result = rules_org.build(warehouse_settings(), "default")
 
     deals, skips = metadata(result, "deals"), metadata(result, "deal_skips")
     assert deals["dagster/row_count"] == len(IMPORTED)

@@ -18,8 +18,8 @@ from resources.staging.sql_files import split_statements
 
 CHECK_SQL_DIR = Path(__file__).resolve().parents[2] / "transforms" / "sync_back" / "checks"
 SF_ID = r"^[a-zA-Z0-9]{18}$"
-SF_ID_15_OR_18 = r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$"
-YMD = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+SF_ID_15_OR_18 = r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$"   # no capture groups: pandas warns
+YMD = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ def run_check(context, warehouse: WarehouseResource, settings, what: str, fix: s
         results = validate(warehouse, batches, context.run.run_id, docs)
     except Exception as exc:  # fail closed: an unreadable table must not pass the gate
         return error_result(what, exc, fix, _secrets(warehouse))
-    extra = {}
+    extra = {"validated_in": "PostgreSQL (in the database)" if warehouse.engine == "postgres"
+             else "pandas (from DuckDB)"}
     for table, count in _observed_rows(results).items():
         previous = _previous_count(warehouse, table)
         extra.update({"row_count": count, "previous_row_count": previous,
@@ -80,7 +81,7 @@ def run_check(context, warehouse: WarehouseResource, settings, what: str, fix: s
     if docs is not None:
         prune_docs(docs)
         extra["data_docs_path"] = dg.MetadataValue.path(str(Path(docs.directory).resolve()))
-    return check_result(results, extra)
+    return check_result(results, extra, what=what, fix=fix, secrets=_secrets(warehouse))
 
 
 def build_staging_check(settings, object_name: str) -> dg.AssetChecksDefinition:

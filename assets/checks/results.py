@@ -29,8 +29,7 @@ def _row(batch_result: BatchResult, r: dict) -> dict:
     ids = [str(item.get(id_column)) for item in result.get("partial_unexpected_index_list") or []
            if isinstance(item, dict)]
     values = [str(v) for v in (result.get("partial_unexpected_list") or [])]
-    exception = (r.get("exception_info") or {})
-    error = exception.get("exception_message") if isinstance(exception, dict) else None
+    error = _exception_message(r.get("exception_info"))
     return {"batch": batch_result.batch.name, "expectation": config["type"],
             "column": config["kwargs"].get("column"), "severity": config.get("severity"),
             "unexpected_count": result.get("unexpected_count"),
@@ -39,8 +38,24 @@ def _row(batch_result: BatchResult, r: dict) -> dict:
             "sample_values": list(dict.fromkeys(values))[:5], "error": error}
 
 
-def check_result(results: list[BatchResult], extra: dict | None = None) -> dg.AssetCheckResult:
+def _exception_message(info) -> str | None:
+    """GX reports a raised expectation as {exception_message, ...} or {metric id: {...}}."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception") or info.get("exception_message"):
+        return info.get("exception_message") or "raised an exception"
+    for value in info.values():
+        message = _exception_message(value)
+        if message:
+            return message
+    return None
+
+
+def check_result(results: list[BatchResult], extra: dict | None = None, *, what: str = "",
+                 fix: str = "", secrets: tuple[str, ...] = ()) -> dg.AssetCheckResult:
     failed = [_row(b, r) for b, r in _failed(results)]
+    for f in failed:
+        f["error"] = redact(f["error"], secrets) if f["error"] else None
     critical = any(f["severity"] in (None, "critical") for f in failed)
     sample_ids = list(dict.fromkeys(i for f in failed for i in f["sample_ids"]))[:SAMPLE_IDS]
     evaluated = sum(len(b.result.results) for b in results)
@@ -57,9 +72,15 @@ def check_result(results: list[BatchResult], extra: dict | None = None) -> dg.As
     if pages:
         metadata["data_docs"] = dg.MetadataValue.url((failing_pages or pages)[0])
         metadata["data_docs_pages"] = dg.MetadataValue.json(pages)
-    severity = dg.AssetCheckSeverity.ERROR if critical else dg.AssetCheckSeverity.WARN
+    severity = dg.AssetCheckSeverity.WARN if failed and not critical else \
+        dg.AssetCheckSeverity.ERROR
     description = None
-    if failed:
+    errors = [f for f in failed if f["error"]]
+    if errors:  # the batch could not be validated (a missing table or column): say so first
+        metadata["error"] = errors[0]["error"].strip().splitlines()[0][:500]
+        description = f"{what}: {len(errors)} expectations could not run: {metadata['error']}. " \
+                      f"Fix: {fix}"
+    elif failed:
         description = "; ".join(
             f"{f['batch']}: {f['expectation']}" + (f"({f['column']})" if f["column"] else "")
             + (f" {f['unexpected_count']} rows, e.g. {', '.join(f['sample_ids'][:3])}"

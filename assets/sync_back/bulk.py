@@ -1,23 +1,26 @@
 """Writing Tasks with a Bulk API 2.0 ingest job: one CSV upload instead of a call per 200 rows.
 
-Steps are simple-salesforce's own (`bulk2.Task._client`: create, upload, close, wait, results),
-called one by one so the job Id can be stored on the rows before any data is uploaded. A run
+Steps are simple-salesforce's own (`bulk2.Task._client`: create, upload, close, status, results),
+called one by one so the job Id can be stored on the rows before any data is uploaded, and
+polled with a doubling interval so a long job stays cheap in API calls. A run
 that dies mid-job leaves rows that name their job, and the next run asks the job what happened.
 Uploads and closes are never resent blindly: a second upload could duplicate the rows.
 """
 
 import csv
 import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from simple_salesforce.bulk2 import Operation, ResultsType
-from simple_salesforce.exceptions import SalesforceOperationError
 
 from .sobject_collections import CallFailure, is_ambiguous, DoNotRetry, failure_from
 from .payload import TASK, TASK_FIELDS
 
 OPEN, IN_PROGRESS = "Open", ("UploadComplete", "InProgress")
+FINAL = ("JobComplete", "Failed", "Aborted")
+MAX_POLL_SECONDS = 30.0
 
 
 @dataclass
@@ -83,12 +86,26 @@ def run_job(client, job_id: str, payloads: list[dict], key_field: str,
             abort(client, job_id)
             raise _as_failure(exc, ambiguous=False) from exc
         raise _as_failure(exc, ambiguous=True) from exc
-    try:
-        client.call(lambda: _jobs(client).wait_for_job(job_id, False, poll_seconds),
-                    call="bulk ingest wait", object=TASK, api="bulk")
-    except SalesforceOperationError as exc:  # the job Failed or was Aborted: read what it did
-        client.log.warning(f"Salesforce: Bulk 2.0 ingest job {job_id} ended badly: {exc}")
+    state = wait(client, job_id, poll_seconds)
+    if state != "JobComplete":  # Failed or Aborted: read what it did anyway
+        client.log.warning(f"Salesforce: Bulk 2.0 ingest job {job_id} ended {state}")
     return job_results(client, job_id, key_field)
+
+
+def wait(client, job_id: str, first_interval: float, max_interval: float = MAX_POLL_SECONDS,
+         timeout: float = 24 * 3600) -> str:
+    """Poll until the job ends, doubling the interval up to `max_interval`: a job that runs for
+    minutes costs a handful of status calls, not one every two seconds."""
+    interval, deadline = max(first_interval, 0.01), time.monotonic() + timeout
+    while True:
+        time.sleep(interval)
+        state = job_state(client, job_id)
+        if state in FINAL:
+            return state
+        if time.monotonic() > deadline:
+            raise CallFailure("BULK_TIMEOUT", f"Bulk 2.0 job {job_id} still {state} after "
+                              f"{timeout:.0f} s", ambiguous=True, transient=True)
+        interval = min(max_interval, interval * 2)
 
 
 def _as_failure(exc: Exception, *, ambiguous: bool) -> CallFailure:

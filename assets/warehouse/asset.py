@@ -84,7 +84,7 @@ def materialize_results(warehouse, settings, result: RunResult, log):
     for warning in result.warnings:
         log.warning(warning)
     for name, filled in result.filled_columns.items():
-        log.info(f"warehouse_src.{name}: not in staging, read as null: {', '.join(filled)}")
+        log.info(f"src_{name}: not in staging, read as null: {', '.join(filled)}")
     common = {"mode": result.mode, "why": result.why, "as_of": result.as_of.isoformat(),
               "opportunities_in_scope": result.scope}
     if result.warnings:

@@ -18,11 +18,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from resources.staging.clock import utc_now
-from resources.staging.schema import existing_columns
 from resources.staging.sql_files import split_statements
-from resources.staging.types import canonical_type
 
 from . import tombstones
+from .columns import schema_columns
 from .models import SCHEMA, Model, models, step_sql, tables
 from .seeds import apply_custom_rules, licensed_rows, rule_columns, settings_fingerprint, write_seeds
 from .sources import refresh_source_views
@@ -82,7 +81,9 @@ def run_transforms(warehouse, settings, *, full_rebuild: bool = False,
         log.info(f"Warehouse run: {mode} ({why}); changes since {since.isoformat()}")
         result.warnings = mapping_warnings(connection)
         result.tombstoned_rows = tombstones.apply(connection, since)
+        previous = state.get("last_as_of")
         params = {"as_of": as_of, "since": since,
+                  "previous_as_of": datetime.fromisoformat(previous) if previous else as_of,
                   "pipeline_daily_days": settings.warehouse.pipeline_daily_days}
         _build_all(connection, warehouse.engine, settings, mode, params, extra_scope)
         result.scope = int(connection.execute(sa.text("select count(*) from deal_scope")).scalar())
@@ -102,7 +103,7 @@ class WarehouseNameError(ValueError):
 def check_catalog_name(warehouse) -> None:
     """DuckDB names a database after its file, and `warehouse.deals` is then ambiguous."""
     if warehouse.engine == "duckdb" and Path(warehouse.duckdb_path).stem.lower() in (
-            SCHEMA, "warehouse_src", "staging"):
+            SCHEMA, "staging"):
         raise WarehouseNameError(
             f"WarehouseResource.duckdb_path is {warehouse.duckdb_path}: DuckDB names the "
             f"database after the file, which clashes with the {SCHEMA!r} schema "
@@ -114,8 +115,8 @@ def mapping_warnings(connection: sa.Connection) -> list[str]:
     """stage_mapping keys that match no Salesforce stage exactly (names are case-sensitive)."""
     rows = connection.execute(sa.text(
         "select m.stage_name, min(s.api_name) as near from warehouse.stage_mapping as m "
-        "left join warehouse_src.opportunity_stage as s on lower(s.api_name) = lower(m.stage_name)"
-        " where not exists (select 1 from warehouse_src.opportunity_stage as e "
+        "left join src_opportunity_stage as s on lower(s.api_name) = lower(m.stage_name)"
+        " where not exists (select 1 from src_opportunity_stage as e "
         "where e.api_name = m.stage_name) group by m.stage_name order by m.stage_name"))
     return [f"stage_mapping: {name!r} is not a Salesforce stage"
             + (f"; did you mean {near!r}? Stage names are case-sensitive" if near else "")
@@ -128,8 +129,9 @@ def create_tables(connection: sa.Connection, engine: str) -> None:
         for statement in split_statements(table.sql):
             connection.execute(sa.text(statement))
     if engine == "postgres":
+        staged = schema_columns(connection, "staging")
         for table, column in STAGING_INDEXES:
-            if column in existing_columns(connection, table):
+            if column in staged.get(table, {}):
                 connection.execute(sa.text(f"create index if not exists {table}_{column}_idx "
                                            f"on staging.{table} ({column})"))
 
@@ -152,9 +154,9 @@ def build_fingerprint(connection: sa.Connection, settings_fp: str,
         "select concat_ws('|', api_name, cast(is_active as varchar), cast(is_closed as varchar), "
         "cast(is_won as varchar), cast(sort_order as varchar), forecast_category, "
         "cast(cast(default_probability as bigint) as varchar), cast(is_removed as varchar)) as r "
-        "from warehouse_src.opportunity_stage union all "
+        "from src_opportunity_stage union all "
         "select concat_ws('|', id, developer_name, name, cast(is_removed as varchar)) "
-        "from warehouse_src.record_type order by 1")).scalars().all()
+        "from src_record_type order by 1")).scalars().all()
     digest.update("\n".join(setup).encode())
     digest.update(json.dumps(filled, sort_keys=True).encode())
     return digest.hexdigest()
@@ -168,22 +170,11 @@ def choose_mode(connection: sa.Connection, state: dict[str, str], build_fp: str,
         return "full", "first run"
     if state.get("build_fingerprint") != build_fp:
         return "full", "settings, licensed users, stages, record types or model code changed"
+    built = schema_columns(connection, SCHEMA)
     for model in models():
-        if not _exists(connection, model):
+        if model.name not in built:
             return "full", f"{SCHEMA}.{model.name} is missing"
     return "incremental", "only changed opportunities"
-
-
-def _exists(connection: sa.Connection, model: Model) -> bool:
-    return bool(_columns(connection, model.name))
-
-
-def _columns(connection: sa.Connection, table: str) -> dict[str, str]:
-    rows = connection.execute(sa.text(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = :schema and table_name = :table order by ordinal_position"),
-        {"schema": SCHEMA, "table": table})
-    return {name: canonical_type(kind) for name, kind in rows}
 
 
 def _since(state: dict[str, str], settings) -> datetime:
@@ -199,7 +190,8 @@ def _run_step(connection: sa.Connection, name: str, params: dict | None = None) 
 def _build_all(connection: sa.Connection, engine: str, settings, mode: str, params: dict,
                extra_scope: list[str]) -> None:
     incremental = mode == "incremental"
-    had_owners = _exists(connection, models()[0])
+    built = schema_columns(connection, SCHEMA)
+    had_owners = "owners" in built
     if incremental and had_owners:
         _run_step(connection, "snapshot_owners")
     for model in models():
@@ -216,13 +208,13 @@ def _build_all(connection: sa.Connection, engine: str, settings, mode: str, para
             _run_step(connection, "create_scope_changed" if incremental else "create_scope_full",
                       params)
             apply_custom_rules(connection, settings)
-        build_model(connection, engine, model, incremental, params)
+        build_model(connection, engine, model, incremental, params, built.get(model.name, {}))
         if model.name == "deal_classification":
             _run_step(connection, "register_imports", params)
 
 
 def build_model(connection: sa.Connection, engine: str, model: Model, incremental: bool,
-                params: dict) -> None:
+                params: dict, existing: dict[str, str]) -> None:
     """Incremental: replace the in-scope rows. Otherwise replace every row, recreating the
     table only when its columns no longer match the model (so dependent views survive)."""
     (select,) = split_statements(model.sql)
@@ -233,7 +225,7 @@ def build_model(connection: sa.Connection, engine: str, model: Model, incrementa
         connection.execute(sa.text(f"insert into {table} {select}"), params)
         return
     declared = {c.name: c.type for c in model.columns}
-    if _columns(connection, model.name) == declared:
+    if existing == declared:
         connection.execute(sa.text(f"delete from {table}"))
         connection.execute(sa.text(f"insert into {table} {select}"), params)
     else:
@@ -247,5 +239,6 @@ def build_model(connection: sa.Connection, engine: str, model: Model, incrementa
 def _save_state(connection: sa.Connection, started: datetime, as_of: datetime, settings_fp: str,
                 build_fp: str, mode: str) -> None:
     _run_step(connection, "save_state", {
-        "last_started_at": started.isoformat(), "settings_fingerprint": settings_fp,
+        "last_started_at": started.isoformat(), "last_as_of": as_of.isoformat(),
+        "settings_fingerprint": settings_fp,
         "build_fingerprint": build_fp, "mode": mode, "as_of": as_of})

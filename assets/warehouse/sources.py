@@ -1,15 +1,18 @@
-"""Source views (`warehouse_src.*`): the staging columns the models read, always present.
+"""Source views (`src_<object>`): the staging columns the models read, always present.
 
 Orgs differ: one without record types has no Opportunity.RecordTypeId, a switched-off object has
 no staging table at all. The models must not care, so each view selects the columns they need
 from staging and fills anything missing with a typed null (a missing table becomes an empty
 view). `is_removed` folds soft deletes (IsDeleted) and hard deletes (_hard_deleted_at) together.
+The views are temporary, one set per run's connection: persistent views would make every
+DuckDB connection (extraction opens dozens per tick) slower to open.
 """
 
 import sqlalchemy as sa
 
 from resources.staging.naming import quote
-from resources.staging.schema import existing_columns
+
+from .columns import schema_columns
 
 V, B, I, D, DT, TS = "varchar", "boolean", "bigint", "double precision", "date", "timestamp"
 REMOVED = "is_removed"
@@ -63,14 +66,14 @@ class MissingStagingError(RuntimeError):
 
 def refresh_source_views(connection: sa.Connection, extra_opportunity_columns: dict[str, str]
                          ) -> dict[str, list[str]]:
-    """(Re)create every warehouse_src view; returns view -> columns filled with nulls."""
-    connection.execute(sa.text("create schema if not exists warehouse_src"))
+    """Create every src_ view on this connection; returns view -> columns filled with nulls."""
+    staged = schema_columns(connection, "staging")
     filled: dict[str, list[str]] = {}
     for view, (table, columns) in SOURCES.items():
         wanted = {**ALWAYS, **columns}
         if view == "opportunity":
             wanted.update(extra_opportunity_columns)
-        present = existing_columns(connection, table)
+        present = staged.get(table, {})
         if not present and table in REQUIRED_TABLES:
             raise MissingStagingError(
                 f"staging.{table} does not exist: the deal warehouse needs User, "
@@ -83,8 +86,8 @@ def refresh_source_views(connection: sa.Connection, extra_opportunity_columns: d
             filled[view] = missing
         body = (f"select {', '.join(select)} from staging.{quote(table)}" if present
                 else f"select {', '.join(select)} where 1 = 0")
-        connection.execute(sa.text(f"drop view if exists warehouse_src.{quote(view)}"))
-        connection.execute(sa.text(f"create view warehouse_src.{quote(view)} as {body}"))
+        connection.execute(sa.text(f"drop view if exists src_{view}"))
+        connection.execute(sa.text(f"create temporary view src_{view} as {body}"))
     return filled
 
 

@@ -33,7 +33,7 @@ with scoped_deals as (
 
 email_linked_tasks as (
     select distinct activity_id
-    from warehouse_src.email_message
+    from src_email_message
     where not is_removed and activity_id is not null
 ),
 
@@ -61,7 +61,7 @@ tasks as (
         t.owner_id,
         t.who_id,
         t.created_date
-    from warehouse_src.task as t
+    from src_task as t
     inner join scoped_deals as d
         on d.opportunity_id = t.what_id
     left join email_linked_tasks as e
@@ -91,7 +91,7 @@ events as (
         v.owner_id,
         v.who_id,
         v.created_date
-    from warehouse_src.event as v
+    from src_event as v
     inner join scoped_deals as d
         on d.opportunity_id = v.what_id
     where not v.is_removed

@@ -22,12 +22,11 @@
 --   reason varchar: The primary reason (the first of reasons), or null when the rules pass.
 --   detail varchar: What to change to import it (the owner email, the stage name, the filter), one part per reason, separated by '; '.
 --   passes_rules boolean: The opportunity passes every rule today.
---   was_imported boolean: It was imported by an earlier run (warehouse.deal_imports).
 --   is_deal boolean: It is in warehouse.deals (passes the rules, or was imported before).
 --   system_modstamp timestamp: Opportunity SystemModstamp of the version classified.
 with scoped_opportunities as (
     select o.*
-    from warehouse_src.opportunity as o
+    from src_opportunity as o
     inner join deal_scope as s
         on s.opportunity_id = o.id
     where not o.is_removed
@@ -35,7 +34,7 @@ with scoped_opportunities as (
 
 salesforce_stages as (
     select api_name, coalesce(is_active, false) as is_active
-    from warehouse_src.opportunity_stage
+    from src_opportunity_stage
     where not is_removed
 ),
 
@@ -109,7 +108,7 @@ rule_checks as (
     left join warehouse.owners as u on u.user_id = o.owner_id
     left join warehouse.stages as st on st.stage_name = o.stage_name
     left join salesforce_stages as ss on ss.api_name = o.stage_name
-    left join warehouse_src.record_type as rt on rt.id = o.record_type_id
+    left join src_record_type as rt on rt.id = o.record_type_id
     left join record_type_values as rtv on rtv.value = rt.developer_name
     left join opportunity_type_values as otv on otv.value = o.type
     left join stage_values as sv on sv.value = o.stage_name
@@ -189,7 +188,6 @@ select
     end as reason,
     nullif(concat_ws('; ', owner_detail, stage_detail, filter_detail), '') as detail,
     not (owner_not_found or stage_not_found or filtered_out) as passes_rules,
-    was_imported,
     was_imported or not (owner_not_found or stage_not_found or filtered_out) as is_deal,
     system_modstamp
 from explained

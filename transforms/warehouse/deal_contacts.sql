@@ -25,13 +25,13 @@ with scoped_deals as (
 
 live_roles as (
     select *
-    from warehouse_src.opportunity_contact_role
+    from src_opportunity_contact_role
     where not is_removed
 ),
 
 live_contacts as (
     select *
-    from warehouse_src.contact
+    from src_contact
     where not is_removed
 )
 

@@ -37,7 +37,7 @@ select
     m.status,
     m.activity_id,
     m.created_date
-from warehouse_src.email_message as m
+from src_email_message as m
 inner join scoped_deals as d
     on d.opportunity_id = m.related_to_id
 where not m.is_removed

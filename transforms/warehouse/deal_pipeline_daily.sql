@@ -28,7 +28,7 @@ with deal_versions as (
             else v.system_modstamp
         end as valid_from,
         lead(v.system_modstamp) over (partition by v.id order by v.system_modstamp) as valid_to
-    from warehouse_src.opportunity_versions as v
+    from src_opportunity_versions as v
     inner join warehouse.deals as d
         on d.opportunity_id = v.id
 ),
@@ -41,7 +41,7 @@ horizon as (
                 then cast(min(_changed_at) as date)
             else cast(:as_of as date) - (:pipeline_daily_days - 1)
         end as first_day
-    from warehouse_src.opportunity_versions
+    from src_opportunity_versions
 ),
 
 open_periods as (

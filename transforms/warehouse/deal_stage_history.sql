@@ -18,7 +18,7 @@
 --   exited_at timestamp: When it entered the next stage; null for the current stage.
 --   is_current boolean: The deal is in this stage now.
 --   is_closed_stage boolean: The stage is a closed one (won or lost).
---   days_in_stage double precision: Days spent in the stage: until exit, or until the run for the open current stage; null for a current closed stage.
+--   days_in_stage double precision: Days from entry to exit; null for the current stage (deal_time_in_stage counts it up to the run).
 --   source varchar: first_seen (the stage at the first extraction) | change (seen changing).
 --   observed_at timestamp: SystemModstamp of the version the entry was seen in.
 with scoped_deals as (
@@ -44,7 +44,7 @@ deal_versions as (
             partition by v.id order by v.system_modstamp
         ) as previous_stage_change_date,
         row_number() over (partition by v.id order by v.system_modstamp) as version_number
-    from warehouse_src.opportunity_versions as v
+    from src_opportunity_versions as v
     inner join scoped_deals as d
         on d.opportunity_id = v.id
     where not v.is_removed
@@ -91,12 +91,8 @@ select
     s.exited_at,
     s.exited_at is null as is_current,
     s.is_closed as is_closed_stage,
-    cast(case
-        when s.exited_at is not null
-            then extract(epoch from (s.exited_at - s.entered_at)) / 86400.0
-        when not s.is_closed
-            then extract(epoch from (cast(:as_of as timestamp) - s.entered_at)) / 86400.0
-    end as double precision) as days_in_stage,
+    cast(extract(epoch from (s.exited_at - s.entered_at)) / 86400.0 as double precision)
+        as days_in_stage,
     s.source,
     s.observed_at
 from sequenced as s

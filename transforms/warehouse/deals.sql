@@ -137,9 +137,9 @@ select
     not d.passes_rules as is_retained,
     case when not d.passes_rules then d.reasons end as retained_reasons
 from scoped_deals as d
-inner join warehouse_src.opportunity as o on o.id = d.opportunity_id
+inner join src_opportunity as o on o.id = d.opportunity_id
 inner join warehouse.deal_imports as di on di.opportunity_id = d.opportunity_id
-left join warehouse_src.account as a on a.id = o.account_id and not a.is_removed
+left join src_account as a on a.id = o.account_id and not a.is_removed
 left join warehouse.owners as u on u.user_id = o.owner_id
 left join warehouse.stages as st on st.stage_name = o.stage_name
 left join primary_contacts as pc on pc.opportunity_id = d.opportunity_id

@@ -26,7 +26,7 @@ with salesforce_users as (
         title,
         department,
         manager_id
-    from warehouse_src.user
+    from src_user
     where not is_removed
 ),
 

@@ -26,7 +26,7 @@ with salesforce_stages as (
         coalesce(is_won, false) as is_won,
         forecast_category,
         cast(default_probability as double precision) as probability
-    from warehouse_src.opportunity_stage
+    from src_opportunity_stage
     where not is_removed
 ),
 

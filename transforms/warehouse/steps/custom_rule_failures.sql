@@ -2,7 +2,7 @@
 -- rule's condition over the quoted column, built from the settings (values are bound).
 insert into custom_rule_failures (opportunity_id, rule_index, rule_name, rule_label)
 select o.id, :rule_index, :rule_name, :rule_label
-from warehouse_src.opportunity as o
+from src_opportunity as o
 inner join deal_scope as s
     on s.opportunity_id = o.id
 where not o.is_removed

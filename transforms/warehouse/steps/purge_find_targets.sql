@@ -3,7 +3,7 @@
 -- (the contacts with that id or email, their roles and activities, and the emails sent from or
 -- to their address). A requested Id that is not staged is still tombstoned.
 create temporary table purge_contacts as
-select id from warehouse_src.contact
+select id from src_contact
 where id = cast(:contact_id as varchar)
    or lower(regexp_replace(email, '^\s+|\s+$', '', 'g')) = cast(:email as varchar)
 union
@@ -13,7 +13,7 @@ create temporary table purge_addresses as
 select cast(:email as varchar) as address where cast(:email as varchar) is not null
 union
 select lower(regexp_replace(c.email, '^\s+|\s+$', '', 'g'))
-from warehouse_src.contact as c
+from src_contact as c
 inner join purge_contacts as p on p.id = c.id
 where c.email is not null;
 
@@ -23,17 +23,17 @@ where cast(:opportunity_id as varchar) is not null
 union
 select 'contact', id from purge_contacts
 union
-select 'opportunity_contact_role', id from warehouse_src.opportunity_contact_role
+select 'opportunity_contact_role', id from src_opportunity_contact_role
 where opportunity_id = cast(:opportunity_id as varchar)
    or contact_id in (select id from purge_contacts)
 union
-select 'task', id from warehouse_src.task
+select 'task', id from src_task
 where what_id = cast(:opportunity_id as varchar) or who_id in (select id from purge_contacts)
 union
-select 'event', id from warehouse_src.event
+select 'event', id from src_event
 where what_id = cast(:opportunity_id as varchar) or who_id in (select id from purge_contacts)
 union
-select 'email_message', m.id from warehouse_src.email_message as m
+select 'email_message', m.id from src_email_message as m
 where m.related_to_id = cast(:opportunity_id as varchar)
    or exists (
        select 1 from purge_addresses as a

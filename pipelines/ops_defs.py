@@ -1,0 +1,78 @@
+"""Operations definitions: the `sync_status` asset, so the Dagster UI answers "is the sync
+working?" with the same numbers as `dealsync status` (both come from pipelines/status.py).
+
+The asset reads only; it is refreshed by its own schedule a few minutes after each 10-minute tick
+and can be materialized from the UI at any time. Merged into the code location by
+`pipelines/definitions.py`.
+"""
+
+import dagster as dg
+
+from assets.salesforce.extract_asset import object_key
+from assets.sync_back.assets import OUTBOX_KEY
+from assets.warehouse.asset import model_key
+from resources.warehouse import WarehouseResource
+
+from .status import collect, needs_attention
+
+GROUP = "operations"
+SYNC_STATUS_KEY = dg.AssetKey([GROUP, "sync_status"])
+
+
+def status_metadata(report: dict) -> dict:
+    """The report as asset metadata: headline numbers, a Markdown table, the full JSON."""
+    totals, deals, outbox = report["totals"], report["deals"] or {}, report["sync_back"] or {}
+    metadata = {
+        "needs_attention": needs_attention(report),
+        **{key: value for key, value in totals.items()},
+        "deals": deals.get("deals", 0),
+        "deal_skips": deals.get("deal_skips", 0),
+        **{f"skips_{reason}": n for reason, n in deals.get("skips_by_reason", {}).items()},
+        **{f"sync_back_{status}": n for status, n in outbox.items()},
+        "objects": dg.MetadataValue.md(_objects_markdown(report["objects"])),
+        "report": dg.MetadataValue.json(report),
+    }
+    return metadata
+
+
+def _objects_markdown(objects: list[dict]) -> str:
+    lines = ["| object | state | last success (UTC) | staged | API calls today | last error |",
+             "|---|---|---|---|---|---|"]
+    for o in objects:
+        error = (o["last_error"] or "").replace("|", "/").replace("\n", " ")[:120]
+        lines.append(f"| {o['object']} | {o['state']} | {o['last_success_at'] or '-'} | "
+                     f"{o['records_staged']} | {o['api_calls_today']} | {error or '-'} |")
+    return "\n".join(lines)
+
+
+def build_sync_status_asset(settings) -> dg.AssetsDefinition:
+    deps = [object_key(n) for n in settings.enabled_objects()] + [model_key("deals"), OUTBOX_KEY]
+
+    @dg.asset(key=SYNC_STATUS_KEY, group_name=GROUP, deps=deps, kinds={"sql"},
+              description="Is the sync working? Per-object state, last success, records, API "
+                          "calls today and last error; deals and skips by reason; the sync-back "
+                          "outbox by status. The same report as `dealsync status`.")
+    def sync_status(context: dg.AssetExecutionContext,
+                    warehouse: WarehouseResource) -> dg.MaterializeResult:
+        report = collect(warehouse, settings)
+        if needs_attention(report):
+            failing = [o["object"] for o in report["objects"] if o["state"] == "failing"]
+            context.log.warning(f"The sync needs attention: failing objects {failing}, "
+                                f"failed sync-back rows {(report['sync_back'] or {}).get('failed', 0)}")
+        return dg.MaterializeResult(metadata=status_metadata(report))
+
+    return sync_status
+
+
+sync_status_job = dg.define_asset_job("sync_status", selection=dg.AssetSelection.keys(
+    SYNC_STATUS_KEY), description="Refresh the sync_status asset (reads only).")
+
+sync_status_schedule = dg.ScheduleDefinition(
+    name="sync_status_every_10_minutes", job=sync_status_job, cron_schedule="5-59/10 * * * *",
+    execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Five minutes after each incremental tick.")
+
+
+def ops_definitions(settings) -> dg.Definitions:
+    return dg.Definitions(assets=[build_sync_status_asset(settings)], jobs=[sync_status_job],
+                          schedules=[sync_status_schedule])

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 EMULATOR_PORT ?= 8443
 
-.PHONY: install demo test test-ops dev emulator bench clean
+.PHONY: install demo test test-ops chromium dev emulator bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,10 +26,23 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 test: install
 	$(PY) -m pytest -q
 
-test-ops: install
+# The operations suite: real webserver, daemon and code server on a PostgreSQL instance, the
+# live emulator, and the UI in headless Chromium (Debian's package, installed here if missing).
+test-ops: install chromium
 	$(PY) -m pytest -q -m ops tests/ops
 
+# Debian's chromium for the browser test; apt-get needs root (CI runs as root). Nothing here
+# downloads a browser build. Not root and missing: the browser test says how to install it.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { test "$$(id -u)" = 0 \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "chromium missing: run 'apt-get install chromium' as root"
+
+# Webserver and daemon together (`dagster dev`) on the local SQLite instance, with the pool
+# limits the deployment uses (deploy/set-pools.sh).
 dev: install $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER=$(VENV)/bin/dagster sh deploy/set-pools.sh
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 emulator: install

@@ -39,6 +39,7 @@ CASES = {  # name -> sync_back settings
     "collections, create + key": {"bulk_threshold": 10**9, "external_id_field": None},
     "bulk 2.0, upsert": {},
     "bulk 2.0, create + key": {"external_id_field": None},
+    "dry run (local cost only)": {"dry_run": True},
 }
 
 
@@ -60,8 +61,8 @@ class Bench:
         return {"what_id": opp["Id"], "owner_id": opp["OwnerId"], "who_id": contact["Id"]}, sf
 
     def run(self, name: str, options: dict, rows: int) -> dict:
-        warehouse = WarehouseResource(engine="duckdb",
-                                      duckdb_path=os.path.join(self.state, f"{abs(hash(name))}.duckdb"))
+        path = os.path.join(self.state, f"{abs(hash(name))}.duckdb")
+        warehouse = WarehouseResource(engine="duckdb", duckdb_path=path)
         sql.ensure_tables(warehouse)
         links, sf = self.ids()
         tag = name.replace(" ", "").replace(",", "-").replace("+", "")
@@ -72,13 +73,15 @@ class Bench:
         for attempt in ("first run", "re-run"):
             self.control.reset_counters()
             started = time.perf_counter()
-            result = dg.materialize([build_sink_asset(settings)],
-                                    resources={"salesforce": self.salesforce, "warehouse": warehouse})
+            resources = {"salesforce": self.salesforce, "warehouse": warehouse}
+            result = dg.materialize([build_sink_asset(settings)], resources=resources)
             seconds = time.perf_counter() - started
-            metadata = result.asset_materializations_for_node("sync_back__salesforce_tasks")[0].metadata
+            (event,) = result.asset_materializations_for_node("sync_back__salesforce_tasks")
+            metadata = event.metadata
             counters = self.control.counters()
+            sent = metadata["would_send" if options.get("dry_run") else "sent"].value
             out[attempt] = {"seconds": round(seconds, 2), "api_calls": counters["api_calls"],
-                            "by_kind": counters["by_kind"], "sent": metadata["sent"].value}
+                            "by_kind": counters["by_kind"], "sent": sent}
         count = sf.query(f"SELECT COUNT() FROM Task WHERE Dealsync_Key__c LIKE '{tag}-%'")
         out["tasks_in_salesforce"] = count["totalSize"]
         return out
@@ -112,7 +115,8 @@ def main() -> None:
             first, again = r["first run"], r["re-run"]
             print(f"{name:28} {r['rows']:>6,} rows  {first['api_calls']:>3} API calls "
                   f"{first['by_kind']}  {first['seconds']:>6.1f} s "
-                  f"({r['rows'] / first['seconds']:,.0f} rows/s)  sent {first['sent']:,}  "
+                  f"({r['rows'] / first['seconds']:,.0f} rows/s)  "
+                  f"{'would send' if CASES[name].get('dry_run') else 'sent'} {first['sent']:,}  "
                   f"in Salesforce {r['tasks_in_salesforce']:,}  re-run {again['api_calls']} calls",
                   flush=True)
     finally:

@@ -89,12 +89,31 @@ def _describe(exc: Exception) -> str:
     from resources.staging.connections import WarehouseLockTimeout
     from resources.staging.sync_state import redact
 
+    import sqlalchemy as sa
+
+    exc = _cause(exc)
     if isinstance(exc, WarehouseLockTimeout):
         text = (f"the warehouse is busy ({exc}); DuckDB allows one writer, so retry when the "
                 "run finishes, or use the PostgreSQL warehouse")
+    elif isinstance(exc, sa.exc.OperationalError):
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        text = (f"cannot read the warehouse: {reason} (check DEALSYNC_WAREHOUSE_URL, or "
+                "DEALSYNC_DUCKDB_PATH for DuckDB)")
     else:
         text = f"{type(exc).__name__}: {exc}"
     return redact(text, _secrets_in_environment())
+
+
+def _cause(exc: Exception) -> Exception:
+    """The error under Dagster's wrappers (a resource that failed to start wraps its reason)."""
+    from dagster._core.errors import DagsterError
+
+    while isinstance(exc, DagsterError):
+        inner = getattr(exc, "user_exception", None) or exc.__cause__
+        if inner is None:
+            break
+        exc = inner
+    return exc
 
 
 def _secrets_in_environment() -> tuple[str, ...]:

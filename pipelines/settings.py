@@ -103,6 +103,9 @@ class Settings(Strict):
                 raise ValueError(f"filters.custom_fields.{i}.field: {rule.field} is not "
                                  "extracted; add it to objects.Opportunity.fields (or set "
                                  "fields: all)")
+        if self.stage_mapping is not None and not self.stage_mapping:
+            raise ValueError("stage_mapping: is empty; omit it to map every active stage to "
+                             "itself, or list the Salesforce stages of the pipeline")
         for stage, pipeline_stage in (self.stage_mapping or {}).items():
             if not stage or not str(pipeline_stage).strip():
                 raise ValueError(f"stage_mapping: {stage!r} -> {pipeline_stage!r}; both the "

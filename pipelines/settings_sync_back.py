@@ -39,7 +39,7 @@ class FollowUpRule(_Strict):
     when: str
     subject: str
     description: str = ""
-    # Why the Task is queued (shown by dry-run and stored in the outbox); default: the rule + `when`.
+    # Why the Task is queued (dry-run shows it, the outbox keeps it); default: rule + `when`.
     reason: str | None = None
     due_in_days: int = Field(0, ge=0, le=365)
     status: str = "Not Started"

@@ -99,7 +99,8 @@ def deals_batches(previous: int | None, checks) -> list[Batch]:
             gxe.ExpectTableRowCountToBeBetween(min_value=floor, severity="critical")]
 
     return [
-        Batch("deals", check_sql("deals", first_date=date(1700, 1, 1), last_date=date(4000, 12, 31)),
+        Batch("deals", check_sql("deals", first_date=date(1700, 1, 1),
+                                 last_date=date(4000, 12, 31)),
               "opportunity_id", deals, row_count_table="warehouse.deals"),
         Batch("deal_placement", check_sql("deal_placement"), "opportunity_id",
               lambda gxe: [gxe.ExpectColumnValuesToBeNull(column="problem", severity="critical")]),

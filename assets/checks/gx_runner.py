@@ -10,7 +10,6 @@ Where the data is validated (great-expectations.md §2):
   back as a DataFrame: correct, unpatched, and small (an Id column, not the table).
 """
 
-import logging
 import shutil
 import time
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ import sqlalchemy as sa
 from .batches import Batch
 
 SITE = "dealsync"
-_log = logging.getLogger("dealsync.checks")
 
 
 @dataclass
@@ -74,7 +72,7 @@ def validate(warehouse, batches: list[Batch], run_id: str, docs: Docs | None) ->
         source = context.data_sources.add_pandas("warehouse")
     results = []
     try:
-        for batch in batches:
+        for index, batch in enumerate(batches):
             if warehouse.engine == "postgres":
                 asset, parameters = source.add_query_asset(batch.name, query=batch.sql), {}
                 definition = asset.add_batch_definition_whole_table("all")
@@ -93,7 +91,9 @@ def validate(warehouse, batches: list[Batch], run_id: str, docs: Docs | None) ->
             run = checkpoint.run(batch_parameters=parameters,
                                  run_id=gx.RunIdentifier(run_name=run_id))
             (identifier, result), = run.run_results.items()
-            results.append(BatchResult(batch, result, _page(context, identifier, docs)))
+            # A page costs ~0.5 s of template rendering: the main batch always, others on failure.
+            page = _page(context, identifier, docs) if index == 0 or not result.success else None
+            results.append(BatchResult(batch, result, page))
     finally:
         dispose(source)
     return results

@@ -99,9 +99,9 @@ def _table(failed: list[dict]) -> str:
     for f in failed:
         sample = ", ".join(f["sample_ids"][:5]) or ", ".join(f["sample_values"]) or \
             str(f["observed_value"] if f["observed_value"] is not None else f["error"] or "")
+        count = "" if f["unexpected_count"] is None else f["unexpected_count"]
         lines.append(f"| {f['batch']} | {f['expectation']} | {f['column'] or ''} | "
-                     f"{f['severity']} | {f['unexpected_count'] if f['unexpected_count'] is not None else ''} | "
-                     f"{sample.replace('|', '/')[:200]} |")
+                     f"{f['severity']} | {count} | {sample.replace('|', '/')[:200]} |")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from resources.salesforce import SalesforceResource
 from resources.warehouse import WarehouseResource
 
 from . import sql
+from .errors import SyncBackConfigError
 from .outbox import normalise_ids, queue_rule_tasks, summary, utc_now
 from .sink import AfterSend, Sink
 
@@ -72,7 +73,11 @@ def build_sink_asset(settings, after_send: AfterSend | None = None) -> dg.Assets
         accounting = {"api_calls": 0, "by_api": {}}
         if sink.due():  # nothing due: no login, no API call
             with salesforce.client(log=context.log) as client:
-                sink.run(client)
+                try:
+                    sink.run(client)
+                except SyncBackConfigError as exc:
+                    raise dg.Failure(description=str(exc), metadata=_run_metadata(
+                        sink, client.accounting(), summary(warehouse))) from exc
                 accounting = client.accounting()
         metadata = _run_metadata(sink, accounting, summary(warehouse))
         context.log.info(f"Sync-back: sent {sink.counts['sent']}, failed {sink.counts['failed']}, "

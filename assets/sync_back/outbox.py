@@ -87,3 +87,9 @@ def summary(warehouse) -> dict[str, int]:
         counts = {r["sync_status"]: int(r["n"]) for r in sql.rows(connection,
                                                                    "select_outbox_summary")}
     return {status: counts.get(status, 0) for status in DELIVERY_STATUSES}
+
+
+def sent_tasks(warehouse, limit: int = 20) -> list[dict]:
+    """The Tasks written most recently (Salesforce Id, subject, links, due date, why)."""
+    with warehouse.connection() as connection:
+        return sql.rows(connection, "select_sent_tasks", {"limit": limit})

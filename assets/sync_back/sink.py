@@ -13,17 +13,16 @@ Order of work in a run:
 import json
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 
 from pipelines.settings_sync_back import SyncBackSettings
 from resources.salesforce_errors import QuotaStop
 
 from . import bulk, recovery, sobject_collections
-from .sobject_collections import CallFailure
-from .errors import explain, is_transient
+from .errors import SyncBackConfigError, explain
 from .ledger import Ledger, Outcome
-from .outbox import utc_now
+from .outcomes import Outcomes
 from .payload import RowProblem, task_payload
+from .sobject_collections import CallFailure
 
 CREATE_ONLY = ("TaskSubtype",)  # Task fields Salesforce sets on create and never updates
 AfterSend = Callable[[str, list[str]], None]  # (api, keys): called after the write, before commit
@@ -34,6 +33,7 @@ class Sink:
                  poll_seconds: float = 2.0, after_send: AfterSend | None = None):
         self.settings, self.log = settings, log
         self.ledger = Ledger(warehouse, run_id, settings.in_flight_grace_seconds)
+        self.outcomes = Outcomes(settings)
         self.poll_seconds, self.after_send = poll_seconds, after_send
         self.counts: Counter = Counter()
         self.failures: list[Outcome] = []
@@ -49,13 +49,18 @@ class Sink:
             return f"upsert Task by {self.settings.external_id_field}"
         return f"create Task (key in {self.key_field})"
 
+    def due(self) -> list[dict]:
+        """Rows to send now (read once per run); rows still waiting count as skipped."""
+        if self._due is None:
+            self._due, waiting = self.ledger.due_rows()
+            self.counts["skipped"] += waiting
+        return self._due
+
     # ----- dry run ---------------------------------------------------------------------------
     def preview(self) -> list[dict]:
         """What a real run would send now, and why; stored in sync_back.sync_back_preview."""
-        rows, waiting = self.ledger.due_rows()
-        self.counts["skipped"] = waiting
         previews = []
-        for row in rows:
+        for row in self.due():
             operation = self.operation()
             if row["in_flight_since"] is not None:
                 operation = f"look up by {self.key_field}, then {operation} if absent"
@@ -71,25 +76,17 @@ class Sink:
         return previews
 
     # ----- real run --------------------------------------------------------------------------
-    def due(self) -> list[dict]:
-        """Rows to send now (read once per run); rows still waiting count as skipped."""
-        if self._due is None:
-            self._due, waiting = self.ledger.due_rows()
-            self.counts["skipped"] += waiting
-        return self._due
-
     def run(self, client) -> None:
-        rows = self.due()
         try:
-            rows = self._recover(client, rows)
+            rows = self._recover(client, self.due())
             payloads = self._valid_payloads(rows)
             keys = list(payloads)
             if len(keys) >= self.settings.bulk_threshold:
-                self._send_bulk(client, keys, payloads)
+                self._send(client, "bulk", keys, payloads)
             else:
                 size = self.settings.batch_size
                 for start in range(0, len(keys), size):
-                    self._send_collection(client, keys[start:start + size], payloads)
+                    self._send(client, "composite", keys[start:start + size], payloads)
         except QuotaStop as exc:
             self.stopped = str(exc)
             self.log.warning(f"Sync-back stopped before the API quota ran out: {exc}. Unsent "
@@ -101,13 +98,13 @@ class Sink:
             return rows
         states = recovery.bulk_job_states(client, {r["bulk_job_id"] for r in uncertain
                                                    if r["bulk_job_id"]})
-        held = {r["sync_key"] for r in uncertain if states.get(r["bulk_job_id"]) in bulk.IN_PROGRESS}
+        held = {r["sync_key"] for r in uncertain
+                if states.get(r["bulk_job_id"]) in bulk.IN_PROGRESS}
         outcomes: dict[str, Outcome] = {}
         for job_id in [j for j, state in states.items() if state == "JobComplete"]:
             results = bulk.job_results(client, job_id, self.key_field)
             for row in (r for r in uncertain if r["bulk_job_id"] == job_id):
-                outcome = self._bulk_outcome(row["sync_key"], row["attempts"], results,
-                                             missing_uncertain=True)
+                outcome = self.outcomes.bulk(row["sync_key"], row["attempts"], results)
                 if not outcome.uncertain:
                     outcome.message = f"result of Bulk job {job_id} from an interrupted run" + (
                         f": {outcome.message}" if outcome.message else "")
@@ -135,17 +132,6 @@ class Sink:
                                             f"not written again{note}")
         return outcomes
 
-    def _existing(self, client, outcomes: list[Outcome]) -> list[Outcome]:
-        """An upsert that hit an existing Task fails on TaskSubtype (create-only): that Task is
-        ours, written by a concurrent or earlier send, so record it instead of failing the row."""
-        hit = {o.sync_key: o.attempt for o in outcomes if self.settings.upsert
-               and o.error_code == "INVALID_FIELD_FOR_INSERT_UPDATE"
-               and any(f in (o.message or "") for f in CREATE_ONLY)}
-        if not hit:
-            return outcomes
-        found = self._found(client, hit, "(an upsert reached the existing Task)")
-        return [found.get(o.sync_key, o) for o in outcomes]
-
     def _valid_payloads(self, rows: list[dict]) -> dict[str, dict]:
         payloads, invalid = {}, []
         for row in rows:
@@ -158,104 +144,59 @@ class Sink:
         self._record(invalid)
         return payloads
 
-    def _send_collection(self, client, keys: list[str], payloads: dict[str, dict]) -> None:
-        claimed = self.ledger.claim(keys)
-        self.counts["skipped"] += len(keys) - len(claimed)
-        batch = [k for k in keys if k in claimed]
-        if not batch:
-            return
-        try:
-            results = sobject_collections.write_tasks(client, [payloads[k] for k in batch],
-                                              self.settings.external_id_field)
-        except CallFailure as failure:
-            self._record([self._call_failed(k, claimed[k], failure, "composite") for k in batch])
-            return
-        except BaseException as exc:
-            self._release(batch, claimed, exc, "composite", uncertain=False)
-            raise
-        self._after_send("composite", batch)
-        self._record(self._existing(client, [self._result(k, claimed[k], r)
-                                             for k, r in zip(batch, results)]))
-
-    def _send_bulk(self, client, keys: list[str], payloads: dict[str, dict]) -> None:
-        job_id = bulk.create_job(client, self.settings.external_id_field)
+    def _send(self, client, api: str, keys: list[str], payloads: dict[str, dict]) -> None:
+        """Claim the rows, write them (one collections call or one Bulk job), record results."""
+        job_id = bulk.create_job(client, self.settings.external_id_field) if api == "bulk" else None
         claimed = self.ledger.claim(keys, bulk_job_id=job_id)
         self.counts["skipped"] += len(keys) - len(claimed)
         batch = [k for k in keys if k in claimed]
-        self.log.info(f"Salesforce: Bulk 2.0 ingest job {job_id} for {len(batch)} Tasks")
-        try:
-            results = bulk.run_job(client, job_id, [payloads[k] for k in batch], self.key_field,
-                                   self.poll_seconds)
-        except CallFailure as failure:
-            self._record([self._call_failed(k, claimed[k], failure, "bulk") for k in batch])
+        if not batch:
+            if job_id is not None:
+                bulk.abort(client, job_id)
             return
-        except BaseException as exc:
-            self._release(batch, claimed, exc, "bulk", uncertain=True)
+        try:
+            if job_id is None:
+                results = sobject_collections.write_tasks(client, [payloads[k] for k in batch],
+                                                          self.settings.external_id_field)
+            else:
+                self.log.info(f"Salesforce: Bulk 2.0 ingest job {job_id} for {len(batch)} Tasks")
+                results = bulk.run_job(client, job_id, [payloads[k] for k in batch],
+                                       self.key_field, self.poll_seconds)
+        except CallFailure as failure:
+            self._record([self.outcomes.call_failed(k, claimed[k], failure, api) for k in batch])
+            return
+        except Exception as exc:  # quota stop, settings: release the rows, then stop the run
+            code = "REQUEST_LIMIT_EXCEEDED" if isinstance(exc, QuotaStop) else type(exc).__name__
+            self._record([self.outcomes.stopped(k, claimed[k], code, str(exc), api,
+                                                uncertain=job_id is not None) for k in batch])
             raise
-        self._after_send("bulk", batch)
-        self._record(self._existing(client, [
-            self._bulk_outcome(k, claimed[k], results, missing_uncertain=True) for k in batch]))
-
-    def _after_send(self, api: str, keys: list[str]) -> None:
         if self.after_send is not None:
-            self.after_send(api, keys)
+            self.after_send(api, batch)
+        if job_id is None:
+            outcomes = [self.outcomes.collection(k, claimed[k], r) for k, r in zip(batch, results)]
+        else:
+            outcomes = [self.outcomes.bulk(k, claimed[k], results) for k in batch]
+        self._finish(client, api, outcomes, claimed)
 
-    # ----- outcomes --------------------------------------------------------------------------
-    def _result(self, key: str, attempt: int, result: dict) -> Outcome:
-        if result.get("success"):
-            message = None if result.get("created") is not False else \
-                "already in Salesforce (an earlier send); updated in place"
-            return Outcome(key, "sent", "composite", task_id=result["id"], attempt=attempt,
-                           message=message)
-        error = (result.get("errors") or [{}])[0]
-        return self._error(key, attempt, error.get("statusCode") or "UNKNOWN",
-                           error.get("message", ""), "composite", uncertain=False)
+    def _finish(self, client, api: str, outcomes: list[Outcome], claimed: dict[str, int]) -> None:
+        problem = self.outcomes.config_problem(outcomes)
+        if problem:
+            self._record([o if o.status == "sent" else self.outcomes.stopped(
+                o.sync_key, claimed[o.sync_key], o.error_code, problem, api, o.uncertain)
+                for o in outcomes])
+            raise SyncBackConfigError(problem)
+        self._record(self._existing(client, outcomes))
 
-    def _bulk_outcome(self, key: str, attempt: int, results: bulk.JobResults,
-                      missing_uncertain: bool) -> Outcome:
-        if key in results.ok:
-            task_id, created = results.ok[key]
-            return Outcome(key, "sent", "bulk", task_id=task_id, attempt=attempt,
-                           message=None if created or not self.settings.upsert else
-                           "already in Salesforce (an earlier send); updated in place")
-        if key in results.errors:
-            code, message = results.errors[key]
-            return self._error(key, attempt, code, message, "bulk", uncertain=False)
-        if key in results.unprocessed:
-            return self._error(key, attempt, "BULK_UNPROCESSED", f"Bulk job {results.job_id} "
-                               "did not process the row", "bulk", uncertain=False)
-        return self._error(key, attempt, "CALL_FAILED", f"Bulk job {results.job_id} reported "
-                           "no result for the row", "bulk", uncertain=missing_uncertain)
-
-    def _call_failed(self, key: str, attempt: int, failure: CallFailure, api: str) -> Outcome:
-        return self._error(key, attempt, failure.code, failure.message, api,
-                           uncertain=failure.ambiguous, transient=failure.transient)
-
-    def _error(self, key: str, attempt: int, code: str, message: str, api: str,
-               uncertain: bool, transient: bool | None = None) -> Outcome:
-        transient = is_transient(code) if transient is None else transient
-        if transient and attempt < self.settings.max_attempts:
-            wait = min(self.settings.retry_backoff_max_seconds,
-                       self.settings.retry_backoff_seconds * 2 ** (attempt - 1))
-            return Outcome(key, "retrying", api, error_code=code, attempt=attempt,
-                           next_attempt_at=utc_now() + timedelta(seconds=wait),
-                           uncertain=uncertain,
-                           message=f"{message} (attempt {attempt} of "
-                                   f"{self.settings.max_attempts}; next try in {wait} s)")
-        if transient:
-            message = f"gave up after {attempt} attempts: {message}"
-        return Outcome(key, "failed", api, error_code=code, attempt=attempt, uncertain=uncertain,
-                       message=explain(code, message, key))
-
-    def _release(self, keys: list[str], claimed: dict[str, int], exc: BaseException, api: str,
-                 uncertain: bool) -> None:
-        """Rows claimed when the run stopped (quota, config error): due again at the next run."""
-        if not isinstance(exc, Exception):
-            return  # the process is being stopped: rows stay in flight for the next run
-        code = "REQUEST_LIMIT_EXCEEDED" if isinstance(exc, QuotaStop) else type(exc).__name__
-        self._record([Outcome(k, "retrying", api, error_code=code, attempt=claimed[k],
-                              next_attempt_at=utc_now(), message=str(exc)[:2000],
-                              uncertain=uncertain) for k in keys])
+    def _existing(self, client, outcomes: list[Outcome]) -> list[Outcome]:
+        """An upsert that hit an existing Task fails on TaskSubtype (create-only): that Task is
+        ours, written by a concurrent or earlier send, so record it instead of failing the row."""
+        hit = {o.sync_key: o.attempt for o in outcomes if self.settings.upsert
+               and o.error_code == "INVALID_FIELD_FOR_INSERT_UPDATE"
+               and any(f in (o.message or "") for f in CREATE_ONLY)}
+        if not hit:
+            return outcomes
+        found = self._found(client, hit, "(an upsert reached the existing Task)")
+        return [found.get(o.sync_key, o) for o in outcomes]
 
     def _record(self, outcomes: list[Outcome]) -> None:
         if not outcomes:

@@ -74,8 +74,7 @@ def write_tasks(client, payloads: list[dict], external_id_field: str | None) -> 
         raise failure_from(exc.__cause__ or exc, ambiguous=False) from exc
     if not isinstance(results, list) or len(results) != len(records):
         raise CallFailure("UNEXPECTED_RESPONSE", f"Salesforce answered {len(records)} records "
-                          f"with {type(results).__name__}", ambiguous=not external_id_field,
-                          transient=True)
+                          f"with {type(results).__name__}", ambiguous=True, transient=True)
     return results
 
 
@@ -87,5 +86,5 @@ def failure_from(exc: BaseException, *, ambiguous: bool) -> CallFailure:
     else:
         code, message = "CALL_FAILED", f"{type(exc).__name__}: {exc}"
     transient = (transient_reason(exc) is not None or status in RETRYABLE_STATUS
-                 or code in ("CALL_FAILED",))
+                 or code == "CALL_FAILED")
     return CallFailure(code, message or code, ambiguous=ambiguous, transient=transient)

@@ -22,6 +22,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 LOGS = ARTIFACTS / "ops"
 LIVE_RATE = 2.0          # org changes per second while the backfill runs
 SALESFORCE_API_SLOTS = 2  # deploy/set-pools.sh default, asserted in the tests
+SCENARIO_TIMEOUT_S = 2400
 
 
 def pytest_configure(config):
@@ -30,9 +31,14 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(items):
+    """Every test here is `ops`; the ones on the shared deployment get a longer timeout (the
+    busy-hour scenario runs once, inside the first of them)."""
+    here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+        if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.ops)
+            if {"deployment", "scenario"} & set(getattr(item, "fixturenames", ())):
+                item.add_marker(pytest.mark.timeout(SCENARIO_TIMEOUT_S))
 
 
 @pytest.fixture(scope="session")
@@ -58,11 +64,11 @@ def live_emulator(ops_dirs):
 
 
 def _settings(path: Path, control) -> Path:
-    """Six daily partitions, two per run; half the active users licensed, so the warehouse
+    """Six daily partitions, three per run; half the active users licensed, so the warehouse
     has both deals and skips."""
     users = sorted(u["Email"] for u in control.records("User") if u["IsActive"] and u["Email"])
     path.write_text(yaml.safe_dump({
-        "extraction": {"start_date": "5 days ago", "max_partitions_per_run": 2,
+        "extraction": {"start_date": "5 days ago", "max_partitions_per_run": 3,
                        "safety_lag_minutes": 0, "lookback_minutes": 10},
         "licensed_users": {"emails": users[::2]},
     }))

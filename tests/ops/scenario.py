@@ -95,8 +95,9 @@ def launch_backfill(dagster, partitions: list[str], groups: tuple[str, ...]) -> 
     return result["backfillId"]
 
 
-def run_scenario(dagster, instance, control, partitions: list[str],
-                 timeout_s: float = 900) -> Observations:
+def run_scenario(dagster, instance, control, partitions: list[str], live_seconds: float = 60,
+                 timeout_s: float = 1500) -> Observations:
+    """Backfill + ticks + live changes for `live_seconds`; daemon killed at the first run."""
     seen = Observations(partitions=partitions)
     started = time.monotonic()
     with PoolSampler(instance, POOLS) as sampler:
@@ -114,21 +115,24 @@ def run_scenario(dagster, instance, control, partitions: list[str],
         dagster.start_daemon()
         seen.status_after_restart = backfill_status(dagster, seen.backfill_id)["status"]
 
+        # The org changes while the backfill and the first ticks run, then goes quiet.
+        time.sleep(max(0.0, launched + live_seconds - time.time()))
+        control.live(0)
+        quiet_since = time.time() + 1
+
         done = wait_until(lambda: _finished(dagster, seen.backfill_id), timeout_s,
                           "the backfill to finish", interval_s=2)
         seen.backfill_status = done["status"]
-        seen.seconds["backfill"] = round(time.time() - launched, 1)
+        finished = time.time()
+        seen.seconds["backfill"] = round(finished - launched, 1)
         seen.ticks_during_backfill = sum(1 for t in schedule(dagster)["scheduleState"]["ticks"]
-                                         if launched <= t["timestamp"] <= time.time())
+                                         if t["runIds"] and launched <= t["timestamp"] <= finished)
 
-        # Quiet the org, then wait for a tick that started after the last change and finished.
-        control.live(0)
-        quiet_since = time.time() + 1
+        # The last word: a tick evaluated after the org went quiet, and its run finished.
         run = wait_until(lambda: _tick_run_after(dagster, instance, quiet_since), timeout_s,
                          "a schedule tick after live mode stopped to finish", interval_s=2)
         seen.quiet_tick_run = run.run_id
-        state = schedule(dagster)
-        dagster.graphql(STOP_SCHEDULE, {"id": state["id"]})
+        dagster.graphql(STOP_SCHEDULE, {"id": schedule(dagster)["id"]})
         wait_for_idle(instance, timeout_s)
     seen.ticks = schedule(dagster)["scheduleState"]["ticks"]
     seen.pools = sampler.peak

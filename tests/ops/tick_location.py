@@ -1,10 +1,13 @@
 """The production code location with the incremental tick every minute instead of every ten,
 so a test of a few minutes sees the schedule tick while a backfill runs. Everything else (assets,
-jobs, sensors, resources, the tick's own evaluation) is pipelines.definitions, unchanged."""
+jobs, sensors, resources, the tick's own evaluation) is pipelines.definitions, unchanged, plus
+`previous_tick_in_flight`, which pipelines/schedules.py is to call too: a minute is shorter
+than a tick run on a busy two-core machine."""
 
 import dagster as dg
 
 from pipelines import definitions as production  # a module: one @definitions per scope
+from pipelines.ops_defs import previous_tick_in_flight
 from pipelines.schedules import incremental_sync_schedule
 
 TICK = incremental_sync_schedule.name
@@ -13,7 +16,8 @@ TICK = incremental_sync_schedule.name
 @dg.schedule(name=TICK, cron_schedule="* * * * *", job_name="incremental_sync",
              execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING)
 def every_minute(context: dg.ScheduleEvaluationContext):
-    return incremental_sync_schedule(context)
+    skip = previous_tick_in_flight(context)
+    return skip if skip is not None else incremental_sync_schedule(context)
 
 
 @dg.definitions

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dagster as dg
 import psycopg2
-import pytest
 import sqlalchemy as sa
 
 from assets.checks.quality_checks import (DEALS_KEY, build_deals_check, build_outbox_check,
@@ -26,8 +25,9 @@ ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 OPP = [sf_id("006", n) for n in range(1, 6)]
 
 
-def evaluate(warehouse, check, key, tmp_path, **checks):
-    settings = settings_with(checks={"data_docs_dir": str(tmp_path / "docs"), **checks})
+def evaluate(warehouse, check, key, tmp_path, docs=False, **checks):
+    settings = settings_with(checks={"data_docs_dir": str(tmp_path / "docs"),
+                                     "data_docs": docs, **checks})
     definition = check(settings)
     result = dg.materialize([dg.AssetSpec(key), definition], raise_on_error=False,
                             selection=dg.AssetSelection.checks(definition),
@@ -45,12 +45,12 @@ def test_clean_staging_table_passes_and_links_its_data_docs_page(warehouse, tmp_
     warehouse.record_sync_success("Opportunity", record_count=5)
 
     evaluation, metadata = evaluate(warehouse, staging_check(), object_key("Opportunity"),
-                                    tmp_path)
+                                    tmp_path, docs=True)
 
     assert evaluation.passed, metadata["failures"]
     assert (metadata["row_count"], metadata["unexpected_count"]) == (5, 0)
-    assert metadata["validated_in"] == ("PostgreSQL (in the database)"
-                                        if warehouse.engine == "postgres" else "pandas (from DuckDB)")
+    assert metadata["validated_in"] == {"postgres": "PostgreSQL (in the database)",
+                                        "duckdb": "pandas (from DuckDB)"}[warehouse.engine]
     page = Path(metadata["data_docs"].removeprefix("file://"))
     assert page.is_file() and f"staging_opportunity" in page.read_text()
 
@@ -61,7 +61,7 @@ def test_bad_ids_fail_with_error_count_and_sample_ids(warehouse, tmp_path):
     warehouse.record_sync_success("Opportunity", record_count=5)
 
     evaluation, metadata = evaluate(warehouse, staging_check(), object_key("Opportunity"),
-                                    tmp_path)
+                                    tmp_path, docs=True)
 
     assert (evaluation.passed, evaluation.severity) == (False, ERROR)
     failed = {f["expectation"]: f for f in metadata["failed_expectations"]}
@@ -99,8 +99,8 @@ def test_a_stale_or_missing_sync_only_warns(duckdb_warehouse, tmp_path):
     assert metadata["sample_ids"] == ["Contact"]
 
     warehouse.record_sync_success("Contact", record_count=1)
-    warehouse.execute("update staging.sync_status set last_success_at = :t where object = 'Contact'",
-                      {"t": datetime.utcnow() - timedelta(minutes=31)})
+    warehouse.execute("update staging.sync_status set last_success_at = :t "
+                      "where object = 'Contact'", {"t": datetime.utcnow() - timedelta(minutes=31)})
     evaluation, _ = evaluate(warehouse, staging_check("Contact"), object_key("Contact"), tmp_path)
     assert (evaluation.passed, evaluation.severity) == (False, WARN)
 
@@ -120,7 +120,7 @@ def test_deals_check_catches_each_broken_rule_by_opportunity_id(warehouse, tmp_p
                        {**_deal(0), "opportunity_id": sf_id("006", 99)}],  # a deleted opportunity
                 skips=[{"opportunity_id": OPP[3], "reason": "filtered_out"}])  # in both
 
-    evaluation, metadata = evaluate(warehouse, build_deals_check, DEALS_KEY, tmp_path)
+    evaluation, metadata = evaluate(warehouse, build_deals_check, DEALS_KEY, tmp_path, docs=True)
 
     assert (evaluation.passed, evaluation.severity) == (False, ERROR)
     failed = {(f["batch"], f["column"]): f["sample_ids"] for f in metadata["failed_expectations"]}
@@ -128,7 +128,8 @@ def test_deals_check_catches_each_broken_rule_by_opportunity_id(warehouse, tmp_p
     assert failed[("deals", "stage_known")] == [OPP[1]]
     assert failed[("deals", "amount")] == [OPP[1]]
     assert failed[("deals", "close_date_valid")] == [OPP[3]]
-    assert sorted(failed[("deal_placement", "problem")]) == sorted([OPP[3], OPP[4], sf_id("006", 99)])
+    placement = sorted(failed[("deal_placement", "problem")])
+    assert placement == sorted([OPP[3], OPP[4], sf_id("006", 99)])
     assert len(metadata["data_docs_pages"]) == 2
 
 
@@ -160,7 +161,7 @@ def test_postgres_checks_leave_no_connection_and_no_password_behind(postgres_url
     database = sa.engine.make_url(url).database
 
     evaluation, metadata = evaluate(warehouse, staging_check(), object_key("Opportunity"),
-                                    tmp_path)
+                                    tmp_path, docs=True)
 
     assert not evaluation.passed
     with psycopg2.connect(host="127.0.0.1", port=sa.engine.make_url(url).port, user="postgres",
@@ -177,7 +178,7 @@ def test_old_data_docs_runs_are_pruned(duckdb_warehouse, tmp_path):
     week_ago = time.time() - 8 * 86400
     os.utime(old, (week_ago, week_ago))
     staging_table(duckdb_warehouse, "opportunity", OPP)
-    evaluate(duckdb_warehouse, staging_check(), object_key("Opportunity"), tmp_path)
+    evaluate(duckdb_warehouse, staging_check(), object_key("Opportunity"), tmp_path, docs=True)
     assert not old.exists()
     assert any((tmp_path / "docs" / "validations" / "staging_opportunity").iterdir())
 

@@ -4,6 +4,7 @@ deal warehouse -> Great Expectations checks -> outbox -> sink, against the emula
 A failed blocking check (ERROR) stops the sink in that run; a warning does not.
 """
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from pipelines.warehouse_defs import warehouse_definitions
 from tests.support.pipeline import extract, salesforce_for, today_key
 
 from .org import write_org
-from .support import SINK_NODE, log, outbox, queue, record_ids, salesforce_tasks, settings_with, task_row, today
+from .support import (SINK_NODE, log, outbox, queue, record_ids, salesforce_tasks, settings_with,
+                      task_row, today)
 
 LICENSED = ["alice.martin@acme-demo.com", "bob.nunez@acme-demo.com"]
 
@@ -53,7 +55,8 @@ def _checks(result) -> dict[str, dg.AssetCheckEvaluation]:
 
 
 def test_rules_become_tasks_through_the_whole_chain_and_a_warning_does_not_block(
-        org, warehouse, tmp_path):
+        org, postgres_warehouse, tmp_path):
+    warehouse = postgres_warehouse  # GX validates in PostgreSQL here; DuckDB in the next test
     settings = _settings(tmp_path, outbox_max_invalid_share=0.5)
     extract(org, warehouse, settings)
     opps, contacts, users = (record_ids(org, o) for o in ("Opportunity", "Contact", "User"))
@@ -87,14 +90,16 @@ def test_rules_become_tasks_through_the_whole_chain_and_a_warning_does_not_block
         ("failed", "INVALID_OUTBOX_ROW")]
 
 
-def test_a_failing_blocking_check_stops_the_sink(org, warehouse, tmp_path):
-    settings = _settings(tmp_path)
+def test_a_failing_blocking_check_stops_the_sink(org, duckdb_warehouse, tmp_path):
+    warehouse = duckdb_warehouse
+    settings = _settings(tmp_path, data_docs=False)
     extract(org, warehouse, settings)
     opps = record_ids(org, "Opportunity")
     queue(warehouse, [task_row("meeting-1", opps["Globex - Pilot"])])
     # Bad data reaches the warehouse: a negative amount fails the deals suite (critical).
     Control(org.base_url, org.ca_path).update("Opportunity", opps["Globex - Pilot"],
                                               {"Amount": -50.0})
+    time.sleep(1.1)  # a tick reads up to the current second: let the change fall inside it
 
     result = _tick(org, warehouse, settings)
 

@@ -21,15 +21,17 @@ def _deals():
     base = {"account_name": "Globex", "owner_id": OWNER, "stage_name": "Prospecting",
             "is_closed": False, "is_won": False, "created_date": day - timedelta(days=90)}
     return [
-        {**base, "opportunity_id": STALE, "opportunity_name": "Renewal", "close_date": day + timedelta(days=30),
-         "last_activity_date": day - timedelta(days=40), "primary_contact_id": CONTACT,
-         "next_step": "Send quote"},
-        {**base, "opportunity_id": OVERDUE, "opportunity_name": "Expansion", "close_date": day - timedelta(days=5),
-         "last_activity_date": day - timedelta(days=3), "primary_contact_id": CONTACT},
-        {**base, "opportunity_id": WON, "opportunity_name": "Won", "is_closed": True, "is_won": True,
-         "close_date": day - timedelta(days=50)},
-        {**base, "opportunity_id": FRESH, "opportunity_name": "Pilot", "close_date": day + timedelta(days=9),
-         "last_activity_date": day, "created_date": day - timedelta(days=2)},
+        {**base, "opportunity_id": STALE, "opportunity_name": "Renewal",
+         "close_date": day + timedelta(days=30), "last_activity_date": day - timedelta(days=40),
+         "primary_contact_id": CONTACT, "next_step": "Send quote"},
+        {**base, "opportunity_id": OVERDUE, "opportunity_name": "Expansion",
+         "close_date": day - timedelta(days=5), "last_activity_date": day - timedelta(days=3),
+         "primary_contact_id": CONTACT},
+        {**base, "opportunity_id": WON, "opportunity_name": "Won", "is_closed": True,
+         "is_won": True, "close_date": day - timedelta(days=50)},
+        {**base, "opportunity_id": FRESH, "opportunity_name": "Pilot",
+         "close_date": day + timedelta(days=9), "last_activity_date": day,
+         "created_date": day - timedelta(days=2)},
     ]
 
 

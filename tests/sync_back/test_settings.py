@@ -41,8 +41,8 @@ def _load(tmp_path, text: str):
      "sync_back.rules.0.when"),
     ("sync_back: {rules: [{name: a, when: 'true', subject: 'Call {opportunity name}'}]}",
      "sync_back.rules.0.subject"),
-    ("sync_back: {rules: [{name: a, when: 'true', subject: x}, {name: a, when: 'true', subject: y}]}",
-     "rule names must be unique"),
+    ("sync_back: {rules: [{name: a, when: 'true', subject: x}, "
+     "{name: a, when: 'true', subject: y}]}", "rule names must be unique"),
     ("sync_back: {batch_size: 500}", "sync_back.batch_size"),
     ("sync_back: {enabeld: true}", "sync_back.enabeld"),
 ])

@@ -3,6 +3,8 @@ sent twice, bad rows failed with their reason, and nothing written but Tasks."""
 
 import pytest
 
+from assets.sync_back.outbox import sent_tasks
+
 from .support import (log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with,
                       task_row, today)
 
@@ -10,7 +12,8 @@ from .support import (log, outbox, queue, record_ids, run_sink, salesforce_tasks
 def test_outbox_rows_become_tasks_linked_to_deal_contact_and_owner(sync_org, warehouse, control,
                                                                    prefix):
     opps, contacts, users = (record_ids(sync_org, o) for o in ("Opportunity", "Contact", "User"))
-    stale, hank, bob = opps["Globex - Renewal"], contacts["Hank Scorpio"], users["bob@acme-demo.com"]
+    stale, hank = opps["Globex - Renewal"], contacts["Hank Scorpio"]
+    bob = users["bob@acme-demo.com"]
     queue(warehouse, [
         task_row(prefix + "a", stale[:15], bob[:15], who_id=hank[:15], priority="High",
                  description="Ask about the renewal", activity_date="2031-02-03"),
@@ -33,6 +36,7 @@ def test_outbox_rows_become_tasks_linked_to_deal_contact_and_owner(sync_org, war
     assert rows[prefix + "a"]["what_id"] == stale  # the 15-character Id was normalised to 18
     assert {r["sync_status"] for r in rows.values()} == {"sent"}
     assert (metadata["sent"], metadata["failed"], metadata["api_calls"]) == (2, 0, 1)
+    assert {r["task_id"] for r in sent_tasks(warehouse)} == {t["Id"] for t in tasks}
 
 
 def test_rerun_with_nothing_new_sends_nothing(sync_org, warehouse, control, prefix):
@@ -56,7 +60,8 @@ def test_rerun_with_nothing_new_sends_nothing(sync_org, warehouse, control, pref
     ({"owner_id": "OPPORTUNITY"}, "FIELD_INTEGRITY_EXCEPTION"),   # an Opportunity as owner
 ])
 def test_permanent_salesforce_errors_fail_the_row_once_and_spare_the_others(
-        sync_org, warehouse, control, prefix, change, code):
+        sync_org, duckdb_warehouse, control, prefix, change, code):
+    warehouse = duckdb_warehouse
     good = record_ids(sync_org, "Opportunity")["Globex - Pilot"]
     bad = {**task_row(prefix + "2", good), **change}
     if bad["owner_id"] == "OPPORTUNITY":
@@ -77,22 +82,49 @@ def test_permanent_salesforce_errors_fail_the_row_once_and_spare_the_others(
     assert (second["sent"], second["failed"], control.counters()["api_calls"]) == (0, 0, 0)
 
 
-def test_a_key_field_the_user_cannot_write_fails_rows_with_the_reason(sync_org, warehouse,
-                                                                      control, prefix):
-    opps = record_ids(sync_org, "Opportunity")
-    queue(warehouse, [task_row(prefix + "1", opps["Globex - Pilot"])])
-    settings = settings_with(external_id_field=None, key_field="CompletedDateTime")
+@pytest.mark.parametrize("options, setting", [
+    ({"external_id_field": None, "key_field": "CompletedDateTime"}, "sync_back.key_field"),
+    ({"external_id_field": "Missing_Key__c", "key_field": "Missing_Key__c"},
+     "sync_back.external_id_field"),
+])
+def test_a_key_field_that_does_not_fit_the_org_stops_the_run_and_keeps_the_rows(
+        sync_org, duckdb_warehouse, control, prefix, options, setting):
+    warehouse = duckdb_warehouse
+    pilot = record_ids(sync_org, "Opportunity")["Globex - Pilot"]
+    queue(warehouse, [task_row(prefix + "1", pilot)])
 
-    _, metadata = run_sink(sync_org, warehouse, settings)
+    result, _ = run_sink(sync_org, warehouse, settings_with(**options), raise_on_error=False)
 
-    (entry,) = log(warehouse, prefix)
-    assert (entry["status"], entry["error_code"]) == ("failed", "INVALID_FIELD_FOR_INSERT_UPDATE")
-    assert "field-level edit access" in entry["message"]
-    assert metadata["failed"] == 1
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert setting in failure.event_specific_data.error.to_string()
+    assert outbox(warehouse, prefix)[prefix + "1"]["sync_status"] == "retrying"
+    assert salesforce_tasks(sync_org, prefix) == []
 
 
-def test_rows_that_cannot_be_tasks_fail_locally_without_an_api_call(sync_org, warehouse, control,
-                                                                    prefix):
+def test_a_task_already_holding_the_key_is_adopted_not_duplicated_or_overwritten(
+        sync_org, duckdb_warehouse, control, prefix):
+    """Another writer got there first: the upsert reaches the existing Task (and Salesforce
+    refuses to update its TaskSubtype), so the sink records that Task instead."""
+    warehouse = duckdb_warehouse
+    opp = record_ids(sync_org, "Opportunity")["Globex - Pilot"]
+    (existing,) = control.insert("Task", [{"Dealsync_Key__c": prefix + "1", "Subject": "Mine",
+                                           "WhatId": opp, "Status": "Completed",
+                                           "Priority": "Normal", "TaskSubtype": "Call"}])
+    queue(warehouse, [task_row(prefix + "1", opp)])
+
+    _, metadata = run_sink(sync_org, warehouse, settings_with())
+
+    (task,) = salesforce_tasks(sync_org, prefix)
+    assert (task["Id"], task["Subject"], task["Status"]) == (existing, "Mine", "Completed")
+    assert outbox(warehouse, prefix)[prefix + "1"]["task_id"] == existing
+    assert [(e["status"], e["api"]) for e in log(warehouse, prefix)] == [("sent", "lookup")]
+    assert metadata["sent"] == 1
+
+
+def test_rows_that_cannot_be_tasks_fail_locally_without_an_api_call(
+        sync_org, duckdb_warehouse, control, prefix):
+    warehouse = duckdb_warehouse
     opp = record_ids(sync_org, "Opportunity")["Globex - Pilot"]
     queue(warehouse, [
         task_row(prefix + "no-link", None),
@@ -112,7 +144,8 @@ def test_rows_that_cannot_be_tasks_fail_locally_without_an_api_call(sync_org, wa
     assert salesforce_tasks(sync_org, prefix) == []
 
 
-def test_the_sink_writes_nothing_but_tasks(sync_org, warehouse, control, prefix):
+def test_the_sink_writes_nothing_but_tasks(sync_org, duckdb_warehouse, control, prefix):
+    warehouse = duckdb_warehouse
     opps = record_ids(sync_org, "Opportunity")
     cursor = sync_org.store.con.cursor()
     objects = [o for o in sync_org.store.objects if o != "Task"]
@@ -128,8 +161,10 @@ def test_the_sink_writes_nothing_but_tasks(sync_org, warehouse, control, prefix)
     assert len(salesforce_tasks(sync_org, prefix)) == 3
 
 
-def test_sync_back_is_off_by_default(sync_org, warehouse, control, prefix):
-    queue(warehouse, [task_row(prefix + "1", record_ids(sync_org, "Opportunity")["Globex - Pilot"])])
+def test_sync_back_is_off_by_default(sync_org, duckdb_warehouse, control, prefix):
+    warehouse = duckdb_warehouse
+    pilot = record_ids(sync_org, "Opportunity")["Globex - Pilot"]
+    queue(warehouse, [task_row(prefix + "1", pilot)])
     settings = settings_with()
     settings.sync_back.enabled = False
     assert type(settings.sync_back)().enabled is False
@@ -150,7 +185,7 @@ def test_dry_run_shows_what_would_be_created_and_why_without_calling_salesforce(
     _, metadata = run_sink(sync_org, warehouse, settings_with(dry_run=True))
 
     assert control.counters()["api_calls"] == 0 and salesforce_tasks(sync_org, prefix) == []
-    assert (metadata["dry_run"], metadata["would_send"] >= 1, metadata["api_calls"]) == (True, True, 0)
+    assert (metadata["dry_run"], metadata["would_send"], metadata["api_calls"]) == (True, 1, 0)
     preview = {r["sync_key"]: r for r in warehouse.query(
         "select * from sync_back.sync_back_preview where sync_key like :p", {"p": prefix + "%"})}
     assert preview[prefix + "ok"]["operation"] == "upsert Task by Dealsync_Key__c"

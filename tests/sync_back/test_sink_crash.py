@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
+from .support import (log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with,
+                      task_row)
 
 ROOT = Path(__file__).resolve().parents[2]
 PATHS = {"upsert": {}, "lookup": {"external_id_field": None}}
@@ -27,9 +28,10 @@ def _kill_sink_after_write(sync_org, warehouse, options: dict) -> subprocess.Com
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("path", PATHS)
-def test_sink_killed_after_the_write_leaves_no_duplicate(sync_org, warehouse, control, prefix,
-                                                         path):
+@pytest.mark.parametrize("engine, path", [("duckdb", "lookup"), ("postgres", "upsert")])
+def test_sink_killed_after_the_write_leaves_no_duplicate(sync_org, control, prefix, request,
+                                                         engine, path):
+    warehouse = request.getfixturevalue(f"{engine}_warehouse")
     opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
     keys = [prefix + str(i) for i in range(5)]
     queue(warehouse, [task_row(k, opp) for k in keys])
@@ -48,15 +50,17 @@ def test_sink_killed_after_the_write_leaves_no_duplicate(sync_org, warehouse, co
     tasks = salesforce_tasks(sync_org, prefix)
     assert [t["Dealsync_Key__c"] for t in tasks] == keys          # exactly one Task per row
     rows = outbox(warehouse, prefix)
-    assert {k: r["task_id"] for k, r in rows.items()} == {t["Dealsync_Key__c"]: t["Id"] for t in tasks}
+    assert {k: r["task_id"] for k, r in rows.items()} == {
+        t["Dealsync_Key__c"]: t["Id"] for t in tasks}
     assert {r["sync_status"] for r in rows.values()} == {"sent"}
     assert [(e["status"], e["api"]) for e in log(warehouse, prefix)] == [("sent", "lookup")] * 5
     assert (metadata["recovered"], metadata["api_calls"]) == (5, 1)  # one look-up, no write
     assert control.counters()["by_kind"] == {"composite": 1}
 
 
-def test_in_flight_rows_wait_for_the_grace_period(sync_org, warehouse, control, prefix):
+def test_in_flight_rows_wait_for_the_grace_period(sync_org, duckdb_warehouse, control, prefix):
     """A row marked in flight moments ago may belong to a send still running elsewhere."""
+    warehouse = duckdb_warehouse
     opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
     queue(warehouse, [task_row(prefix + "1", opp)])
     assert _kill_sink_after_write(sync_org, warehouse, {}).returncode == -9

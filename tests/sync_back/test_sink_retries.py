@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
+from .support import (log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with,
+                      task_row)
 
 UPSERT = {}
 LOOKUP = {"external_id_field": None}
@@ -30,7 +31,8 @@ def test_locked_rows_are_retried_in_the_next_run(sync_org, warehouse, control, p
         assert [(e["status"], e["attempt"]) for e in later] == [("retrying", 1), ("sent", 2)]
 
 
-def test_backoff_holds_a_retrying_row_until_its_time(sync_org, warehouse, control, prefix):
+def test_backoff_holds_a_retrying_row_until_its_time(sync_org, duckdb_warehouse, control, prefix):
+    warehouse = duckdb_warehouse
     opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
     queue(warehouse, [task_row(prefix + "1", opp)])
     control.fault(kind="record_error", code="UNABLE_TO_LOCK_ROW", next=1, object="Task")
@@ -52,8 +54,9 @@ def test_backoff_holds_a_retrying_row_until_its_time(sync_org, warehouse, contro
 
 
 @pytest.mark.parametrize("path", [UPSERT, LOOKUP], ids=["upsert", "lookup"])
-def test_503s_are_retried_within_the_run_then_in_later_runs(sync_org, warehouse, control, prefix,
-                                                           path):
+def test_503s_are_retried_within_the_run_then_in_later_runs(
+        sync_org, duckdb_warehouse, control, prefix, path):
+    warehouse = duckdb_warehouse
     opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
     queue(warehouse, [task_row(prefix + str(i), opp) for i in range(3)])
     # Five attempts per call (the client's max_attempts): 7 failures outlast the first run.
@@ -71,7 +74,9 @@ def test_503s_are_retried_within_the_run_then_in_later_runs(sync_org, warehouse,
     assert [t["Dealsync_Key__c"] for t in tasks] == [prefix + str(i) for i in range(3)]
 
 
-def test_a_row_that_keeps_failing_is_given_up_with_the_reason(sync_org, warehouse, control, prefix):
+def test_a_row_that_keeps_failing_is_given_up_with_the_reason(sync_org, duckdb_warehouse, control,
+                                                              prefix):
+    warehouse = duckdb_warehouse
     opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
     queue(warehouse, [task_row(prefix + "1", opp)])
     control.fault(kind="record_error", code="UNABLE_TO_LOCK_ROW", next=3, object="Task")
@@ -88,10 +93,12 @@ def test_a_row_that_keeps_failing_is_given_up_with_the_reason(sync_org, warehous
 
 
 @pytest.mark.parametrize("path", [UPSERT, LOOKUP], ids=["upsert", "lookup"])
-def test_a_write_whose_answer_is_lost_is_not_duplicated(sync_org, warehouse, control, prefix, path):
+def test_a_write_whose_answer_is_lost_is_not_duplicated(sync_org, duckdb_warehouse, control,
+                                                        prefix, path):
     """The connection drops after Salesforce wrote the Tasks. Neither path resends blindly (an
     upsert would overwrite edits, and cannot update TaskSubtype): the next run finds the Tasks
     by key and records them."""
+    warehouse = duckdb_warehouse
     opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
     queue(warehouse, [task_row(prefix + str(i), opp) for i in range(3)])
     control.fault(kind="drop", next=1, match="composite/sobjects", after_bytes=5)

@@ -1,6 +1,6 @@
 -- The outbox (one row per Task to write), the per-attempt result log, and the row counts the
 -- quality checks compare against. Other systems and analysts may insert into the outbox: every
--- delivery column has a default, so (sync_key, what_id or who_id, subject, activity_date) is enough.
+-- delivery column has a default: sync_key, what_id or who_id, subject and activity_date suffice.
 create schema if not exists sync_back;
 
 create table if not exists sync_back.sync_back_tasks (
@@ -18,11 +18,11 @@ create table if not exists sync_back.sync_back_tasks (
     priority varchar not null default 'Normal',
     task_subtype varchar not null default 'Task',
     reason varchar,                        -- why the Task is queued (shown by dry-run)
-    created_at timestamp not null default current_timestamp,
+    created_at timestamp not null default (current_timestamp at time zone 'UTC'),
     sync_status varchar not null default 'pending',  -- pending|in_flight|sent|failed|retrying
     attempts integer not null default 0,
     next_attempt_at timestamp,
-    in_flight_since timestamp,             -- set while Salesforce may hold a write we have not recorded
+    in_flight_since timestamp,             -- set while Salesforce may hold an unrecorded write
     bulk_job_id varchar,
     task_id varchar,
     last_error_code varchar,

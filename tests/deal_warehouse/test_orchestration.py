@@ -1,0 +1,188 @@
+"""The warehouse in Dagster: the jobs that run it (incremental tick, backfill period command)
+and the sensors that re-run the transforms, without re-extraction, when the rules change."""
+
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from assets.warehouse.asset import build_warehouse_asset
+from emulator.server import Emulator
+from pipelines import backfill_period
+from pipelines.settings import cached_settings, load_settings
+from pipelines.warehouse_defs import transform_job
+from pipelines.warehouse_sensors import after_extraction_request, build_sensors
+from tests.support.pipeline import extract
+
+from .support import ORGS, by_id, transform
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL_ORG = ROOT / "tests" / "fixtures" / "minimal_org.json"
+SETTINGS = """# suite settings plus the warehouse keys
+extraction:
+  start_date: 30 days ago
+  safety_lag_minutes: 0
+backfill_period: all
+licensed_users: {{csv: licensed.csv}}
+{extra}"""
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    with Emulator(org=str(MINIMAL_ORG), state_dir=tmp_path / "emulator") as emu:
+        yield emu
+
+
+@pytest.fixture
+def full_emulator(tmp_path):
+    """An org with every default object (the quality checks expect each one staged)."""
+    with Emulator(org=str(ORGS / "deal_rules.json"), state_dir=tmp_path / "emulator") as emu:
+        yield emu
+
+
+def _write_settings(tmp_path, monkeypatch, emails, extra="") -> Path:
+    (tmp_path / "licensed.csv").write_text("email\n" + "\n".join(emails) + "\n", "utf-8")
+    path = tmp_path / "dealsync.yaml"
+    path.write_text(SETTINGS.format(extra=extra), "utf-8")
+    monkeypatch.setenv("DEALSYNC_CONFIG", str(path))
+    cached_settings.cache_clear()
+    return path
+
+
+def _use_emulator(monkeypatch, emulator, warehouse):
+    c = emulator.credentials
+    for key, value in {"SALESFORCE_INSTANCE_URL": emulator.base_url,
+                       "SALESFORCE_CLIENT_ID": c.client_id,
+                       "SALESFORCE_CLIENT_SECRET": c.client_secret,
+                       "SALESFORCE_CA_BUNDLE": str(emulator.ca_path),
+                       "DEALSYNC_WAREHOUSE": warehouse.engine}.items():
+        monkeypatch.setenv(key, value)
+    if warehouse.engine == "duckdb":
+        monkeypatch.setenv("DEALSYNC_DUCKDB_PATH", warehouse.duckdb_path)
+    else:
+        monkeypatch.setenv("DEALSYNC_WAREHOUSE_URL", warehouse.postgres_url)
+
+
+def _deal_names(warehouse) -> set[str]:
+    return {r["opportunity_name"] for r in by_id(warehouse, "deals").values()}
+
+
+def test_the_backfill_command_extracts_then_builds_the_warehouse(
+        full_emulator, duckdb_warehouse, tmp_path, monkeypatch, capsys):
+    """Wiring, not SQL: one engine is enough here (the SQL runs on both everywhere else). The
+    run goes through the real code location, quality checks included, as `dagster dev` would."""
+    warehouse = duckdb_warehouse
+    _write_settings(tmp_path, monkeypatch, ["ann.lee@acme-demo.com"])
+    _use_emulator(monkeypatch, full_emulator, warehouse)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    try:
+        assert backfill_period.main(["--dry-run"]) == 0
+        assert backfill_period.main([]) == 0
+        out = capsys.readouterr().out
+        assert "backfill_period all: 1 run(s) over" in out and "succeeded" in out
+        assert _deal_names(warehouse) == {"Initech - Platform", "Initech - Reseller"}
+
+        from pipelines.definitions import defs
+
+        definitions = defs()
+        graph = definitions.resolve_asset_graph()
+        tick = definitions.resolve_job_def("incremental_sync")
+        warehouse_keys = {k for k in graph.get_all_asset_keys() if k.path[0] == "deal_warehouse"}
+        assert len(warehouse_keys) == 12
+        assert warehouse_keys <= set(tick.asset_layer.selected_asset_keys)  # after every tick
+    finally:
+        cached_settings.cache_clear()
+
+
+def test_sensors_rerun_the_transforms_when_rules_change_but_not_otherwise(
+        emulator, warehouse, tmp_path, monkeypatch):
+    path = _write_settings(tmp_path, monkeypatch, ["alice.martin@acme-demo.com"])
+    rules_changed, after_extraction = build_sensors(transform_job)
+    instance = dg.DagsterInstance.ephemeral()
+    assert isinstance(rules_changed(dg.build_sensor_context(
+        resources={"warehouse": warehouse})), dg.SkipReason)  # nothing built yet
+    extract(emulator, warehouse, instance=instance)
+
+    # An extraction run without the transforms (a backfill from the asset graph) triggers them.
+    request = after_extraction_request(instance)
+    assert isinstance(request, dg.RunRequest)
+    run_transforms_job(warehouse, instance)
+    assert isinstance(after_extraction_request(instance), dg.SkipReason)
+    assert _deal_names(warehouse) == {"Globex - Platform renewal", "Globex - Analytics add-on"}
+
+    def evaluate():
+        return rules_changed(dg.build_sensor_context(instance=instance,
+                                                     resources={"warehouse": warehouse}))
+
+    assert isinstance(evaluate(), dg.SkipReason)
+    path.write_text(path.read_text() + "# a comment changes nothing\n", "utf-8")
+    assert isinstance(evaluate(), dg.SkipReason)
+
+    # A newly licensed user: the sensor asks for a transform run, and the deals appear.
+    (tmp_path / "licensed.csv").write_text(
+        "email\nalice.martin@acme-demo.com\n BOB.nunez@acme-demo.com\n", "utf-8")
+    request = evaluate()
+    assert isinstance(request, dg.RunRequest) and request.run_key.startswith("rules-")
+    result = run_transforms_job(warehouse, instance)
+    assert {e.asset_key.path[0] for e in result.get_asset_materialization_events()} == {
+        "deal_warehouse"}  # transforms only: no re-extraction
+    assert "Globex - Pilot" in _deal_names(warehouse)
+    assert isinstance(evaluate(), dg.SkipReason)
+
+    # The same people from a warehouse table another system maintains: same rules, no run;
+    # then that table gains a row.
+    warehouse.execute("create schema if not exists crm")
+    warehouse.execute("create table crm.licensed_users (email varchar)")
+    warehouse.execute("insert into crm.licensed_users values ('alice.martin@acme-demo.com'), "
+                      "('bob.nunez@acme-demo.com')")
+    path.write_text(SETTINGS.replace("{{csv: licensed.csv}}", "{{table: crm.licensed_users}}")
+                    .format(extra=""), "utf-8")
+    assert isinstance(evaluate(), dg.SkipReason)
+    warehouse.execute("delete from crm.licensed_users where email like 'bob%'")
+    assert isinstance(evaluate(), dg.RunRequest)
+    warehouse.execute("insert into crm.licensed_users values ('bob.nunez@acme-demo.com')")
+    assert isinstance(evaluate(), dg.SkipReason)
+
+    # A settings change that matters (a filter), and a broken settings file.
+    path.write_text(path.read_text() + "filters:\n  stages: {exclude: [Closed Won]}\n", "utf-8")
+    assert isinstance(evaluate(), dg.RunRequest)
+    path.write_text(path.read_text() + "backfill_period: forever\n", "utf-8")
+    skipped = evaluate()
+    assert isinstance(skipped, dg.SkipReason) and "backfill_period" in skipped.skip_message
+
+
+def run_transforms_job(warehouse, instance) -> dg.ExecuteInProcessResult:
+    """The sensor's job, as a run launched from it would execute (settings read afresh)."""
+    defs = dg.Definitions(assets=[build_warehouse_asset(load_settings())], jobs=[transform_job],
+                          resources={"warehouse": warehouse})
+    return defs.resolve_job_def(transform_job.name).execute_in_process(instance=instance)
+
+
+def test_a_duckdb_reader_gets_a_snapshot_published_after_each_run(emulator, tmp_path,
+                                                                 monkeypatch):
+    import duckdb
+
+    from resources.warehouse import WarehouseResource
+    from tests.deal_warehouse.support import warehouse_settings
+
+    warehouse = WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "dealsync.duckdb"))
+    extract(emulator, warehouse)
+    settings = warehouse_settings(["alice.martin@acme-demo.com"],
+                                  warehouse={"publish_snapshot": True})
+    result = transform(warehouse, settings)
+    snapshot = tmp_path / "dealsync_snapshot.duckdb"
+    assert snapshot.exists()
+    # While an analyst holds the snapshot open, the pipeline keeps writing the warehouse.
+    reader = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        assert reader.execute("select count(*) from warehouse.deals").fetchone() == (2,)
+        transform(warehouse, settings, full_rebuild=True)
+        assert reader.execute("select count(*) from warehouse.deal_skips").fetchone() == (1,)
+    finally:
+        reader.close()
+    tables = duckdb.connect(str(snapshot), read_only=True).execute(
+        "select distinct table_schema from information_schema.tables").fetchall()
+    assert tables == [("warehouse",)]  # staging (email bodies) is not copied
+    event = next(e for e in result.get_asset_materialization_events()
+                 if e.asset_key.path[-1] == "deals")
+    assert event.materialization.metadata["analyst_snapshot"].value == str(snapshot)

@@ -253,4 +253,32 @@ def test_duckdb_and_postgres_build_identical_tables(rules_org_duckdb, rules_org_
         tables.append(dump(org.warehouse))
         org._last = (None, None)  # the next test rebuilds
     assert tables[0] == tables[1]
-    assert len(tables[0]["deals"]) == 5 and len(tables[0]["deal_skips"]) == 4
+    assert len(tables[0]["deals"]) == 6 and len(tables[0]["deal_skips"]) == 3
+
+
+def test_a_duckdb_reader_gets_a_snapshot_published_after_each_run(rules_org_duckdb):
+    import duckdb
+
+    from .support import transform
+
+    org = rules_org_duckdb
+    settings = warehouse_settings(["ann.lee@acme-demo.com"], warehouse={"publish_snapshot": True})
+    result = org.build(settings, "snapshot")
+    snapshot = org.warehouse.duckdb_path.replace(".duckdb", "_snapshot.duckdb")
+    assert metadata(result, "deals")["analyst_snapshot"] == snapshot
+    # While an analyst holds the snapshot open, the pipeline keeps writing the warehouse.
+    reader = duckdb.connect(snapshot, read_only=True)
+    try:
+        assert reader.execute("select count(*) from warehouse.deals").fetchone() == (2,)
+        transform(org.warehouse, warehouse_settings(warehouse={"publish_snapshot": True}))
+        assert reader.execute("select count(*) from warehouse.deals").fetchone() == (2,)
+    finally:
+        reader.close()
+    org._last = (None, None)
+    fresh = duckdb.connect(snapshot, read_only=True)
+    try:  # a new connection sees the new run; staging (email bodies) is never copied
+        assert fresh.execute("select count(*) from warehouse.deals").fetchone() == (6,)
+        assert fresh.execute("select distinct table_schema from information_schema.tables"
+                             ).fetchall() == [("warehouse",)]
+    finally:
+        fresh.close()

@@ -83,3 +83,20 @@ def test_backfill_period_maps_onto_daily_partitions(tmp_path, period, first, run
 def test_a_backfill_period_longer_than_the_partitions_starts_at_the_first_one(tmp_path):
     settings = _load(tmp_path, "backfill_period: 1y\nextraction:\n  start_date: 2026-03-01\n")
     assert backfill_ranges(settings, today=date(2026, 3, 15)) == [("2026-03-01", "2026-03-15")]
+
+
+def test_a_duckdb_file_named_like_the_schema_is_refused_with_the_fix(tmp_path):
+    from assets.warehouse.runner import WarehouseNameError, run_transforms
+    from resources.warehouse import WarehouseResource
+
+    clash = WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "warehouse.duckdb"))
+    with pytest.raises(WarehouseNameError, match="DEALSYNC_DUCKDB_PATH=data/dealsync.duckdb"):
+        run_transforms(clash, load_settings("dealsync.yaml"))
+
+
+def test_transforms_before_any_extraction_say_what_to_run_first(warehouse):
+    from assets.warehouse.runner import run_transforms
+    from assets.warehouse.sources import MissingStagingError
+
+    with pytest.raises(MissingStagingError, match="staging.user does not exist.*incremental_sync"):
+        run_transforms(warehouse, load_settings("dealsync.yaml"))

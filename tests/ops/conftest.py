@@ -1,6 +1,6 @@
 """The operations suite's deployment: PostgreSQL-backed Dagster (deploy/postgres/dagster.yaml),
 a code server, the webserver and the daemon as real processes, the emulator in live mode, and
-the PostgreSQL warehouse. One deployment and one busy-hour scenario serve every test here.
+the PostgreSQL warehouse. One deployment and one busy-hour scenario serve every `ops` test.
 
 Process logs are kept in tests/artifacts/ops/ for a failed run to be read afterwards.
 """
@@ -16,7 +16,7 @@ import yaml
 from resources.warehouse import WarehouseResource
 
 from .processes import ROOT, Dagster, emulator
-from .scenario import run_scenario
+from .scenario import run_scenario, set_schedule
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 LOGS = ARTIFACTS / "ops"
@@ -26,19 +26,19 @@ SCENARIO_TIMEOUT_S = 2400
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "ops: real Dagster webserver/daemon/code server against "
-                                       "PostgreSQL and the live emulator (make test-ops)")
+    config.addinivalue_line("markers", "ops: needs the real deployment (webserver, daemon, code "
+                                       "server, PostgreSQL, live emulator); `make test-ops`")
 
 
 def pytest_collection_modifyitems(items):
-    """Every test here is `ops`; the ones on the shared deployment get a longer timeout (the
-    busy-hour scenario runs once, inside the first of them)."""
+    """Tests on the shared deployment are `ops` and get a long timeout (the busy-hour scenario
+    runs once, inside the first of them); the quick ones here run with the main suite."""
     here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
+        uses = set(getattr(item, "fixturenames", ()))
+        if Path(str(item.fspath)).is_relative_to(here) and {"deployment", "scenario"} & uses:
             item.add_marker(pytest.mark.ops)
-            if {"deployment", "scenario"} & set(getattr(item, "fixturenames", ())):
-                item.add_marker(pytest.mark.timeout(SCENARIO_TIMEOUT_S))
+            item.add_marker(pytest.mark.timeout(SCENARIO_TIMEOUT_S))
 
 
 @pytest.fixture(scope="session")
@@ -122,14 +122,17 @@ def instance(ops_env):
 
 @pytest.fixture(scope="session")
 def deployment(ops_env, ops_dirs):
+    """Code server and webserver, the tick schedule switched off in the UI (the scenario
+    switches it on), then the daemon."""
     dagster = Dagster({**os.environ, **ops_env}, ops_dirs["logs"], "tests.ops.tick_location")
-    pools_output = dagster.set_pools()
+    dagster.set_pools()
     try:
-        dagster.start()
+        dagster.start_servers()
+        set_schedule(dagster, running=False)
+        dagster.start_daemon()
     except Exception as exc:
         dagster.stop()
         raise RuntimeError(f"the deployment did not start: {exc}\n{dagster.logs()}") from exc
-    dagster.pools_output = pools_output
     yield dagster
     dagster.stop()
 

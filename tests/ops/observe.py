@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import datetime, timezone
 
 import dagster as dg
-from dagster._core.storage.dagster_run import RunsFilter
 
 from resources.staging.naming import table_name
 
@@ -64,8 +63,8 @@ def run_overlap(records, predicate) -> int:
     return max_overlap(spans)
 
 
-def error_lines(instance, run_ids: list[str]) -> list[str]:
-    """ERROR-level entries and anything that reads like a lock or concurrency error."""
+def lock_or_concurrency_errors(instance, run_ids: list[str]) -> list[str]:
+    """Log entries of any level that read like a lock, deadlock or concurrency error."""
     found = []
     for run_id in run_ids:
         for entry in instance.all_logs(run_id):
@@ -74,9 +73,23 @@ def error_lines(instance, run_ids: list[str]) -> list[str]:
             if event is not None and event.event_specific_data is not None:
                 error = getattr(event.event_specific_data, "error", None)
                 text += " " + (error.to_string() if error is not None else "")
-            if entry.level >= 40 or LOCK_OR_CONCURRENCY_ERROR.search(text):
+            if LOCK_OR_CONCURRENCY_ERROR.search(text):
                 found.append(f"{run_id[:8]} {entry.step_key or '-'}: {text[:500]}")
     return found
+
+
+BLOCKED = re.compile(r"Step (?:still )?blocked by limit for pool (\S+)")
+
+
+def steps_blocked_by_pool(instance, run_ids: list[str]) -> Counter:
+    """pool -> steps that had to wait for a slot ("Step blocked by limit for pool ...")."""
+    blocked = Counter()
+    for run_id in run_ids:
+        for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+            match = BLOCKED.match(entry.message or "")
+            if match and "still" not in entry.message:
+                blocked[match.group(1)] += 1
+    return blocked
 
 
 def materializations_per_partition(instance, run_ids: list[str]) -> Counter:
@@ -87,13 +100,6 @@ def materializations_per_partition(instance, run_ids: list[str]) -> Counter:
             m = entry.dagster_event.step_materialization_data.materialization
             seen[(m.asset_key.to_user_string(), m.partition)] += 1
     return seen
-
-
-def runs_with_tag(instance, key: str, value: str | None = None):
-    tags = {key: value} if value is not None else {key: ""}
-    if value is None:
-        return [r for r in instance.get_runs() if key in r.tags]
-    return instance.get_runs(filters=RunsFilter(tags=tags))
 
 
 class PoolSampler:
@@ -170,9 +176,9 @@ def wait_for_idle(instance, timeout_s: float) -> None:
                   dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
                   dg.DagsterRunStatus.CANCELING]
     deadline = time.monotonic() + timeout_s
-    while instance.get_runs_count(filters=RunsFilter(statuses=unfinished)):
+    while instance.get_runs_count(filters=dg.RunsFilter(statuses=unfinished)):
         if time.monotonic() > deadline:
-            left = instance.get_runs(filters=RunsFilter(statuses=unfinished))
+            left = instance.get_runs(filters=dg.RunsFilter(statuses=unfinished))
             raise TimeoutError(f"runs still unfinished after {timeout_s:.0f}s: "
                                f"{[(r.job_name, r.status.value) for r in left]}")
         time.sleep(2)

@@ -1,6 +1,7 @@
 """Real processes for the operations suite: the emulator, a Dagster code server, webserver and
 daemon, each a subprocess with its output in a log file (printed when a test fails)."""
 
+import ctypes
 import os
 import signal
 import socket
@@ -13,6 +14,12 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """SIGTERM this child when the test process dies, even by SIGKILL: no orphaned servers."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -48,7 +55,8 @@ class Process:
         log.write(f"\n===== start {self.starts}: {' '.join(self.command)}\n")
         log.flush()
         self.proc = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         log.close()
         return self
 
@@ -124,12 +132,12 @@ class Dagster:
             raise RuntimeError(f"deploy/set-pools.sh failed: {done.stdout}{done.stderr}")
         return done.stdout
 
-    def start(self) -> "Dagster":
+    def start_servers(self) -> "Dagster":
+        """The code server, then the webserver once the code loads; the daemon is separate."""
         self.code_server.start()
         wait_until(self._code_server_ready, 180, "the code server to load pipelines")
         self.webserver.start()
         wait_until(self._webserver_ready, 180, "the webserver to answer GraphQL")
-        self.start_daemon()
         return self
 
     def start_daemon(self) -> None:

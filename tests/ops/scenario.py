@@ -5,7 +5,8 @@ Everything observed is kept in `Observations`; the tests assert on it."""
 import time
 from dataclasses import dataclass, field
 
-from dagster._core.storage.dagster_run import RunsFilter
+import dagster as dg
+from dagster import RunsFilter
 
 from .observe import PoolSampler, wait_for_idle
 from .processes import wait_until
@@ -47,6 +48,14 @@ mutation($id: String!) {
     ... on Error { message }
   }
 }"""
+START_SCHEDULE = """
+mutation($selector: ScheduleSelector!) {
+  startSchedule(scheduleSelector: $selector) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
+    ... on Error { message }
+  }
+}"""
 ASSET_GROUPS = """
 { assetNodes { assetKey { path } groupName isPartitioned } }"""
 
@@ -82,6 +91,18 @@ def schedule(dagster) -> dict:
     return result["scheduleOrError"]
 
 
+def set_schedule(dagster, running: bool) -> None:
+    """The schedule's on/off toggle in the UI."""
+    if running:
+        result = dagster.graphql(START_SCHEDULE, {"selector": {
+            **REPOSITORY, "scheduleName": TICK_SCHEDULE}})["startSchedule"]
+    else:
+        result = dagster.graphql(STOP_SCHEDULE, {"id": schedule(dagster)["id"]})[
+            "stopRunningSchedule"]
+    if result["__typename"] != "ScheduleStateResult":
+        raise RuntimeError(f"switching {TICK_SCHEDULE} {'on' if running else 'off'}: {result}")
+
+
 def launch_backfill(dagster, partitions: list[str], groups: tuple[str, ...]) -> str:
     """The call the UI's "Materialize" -> "Launch backfill" dialog makes for the chosen assets."""
     nodes = dagster.graphql(ASSET_GROUPS)["assetNodes"]
@@ -95,9 +116,10 @@ def launch_backfill(dagster, partitions: list[str], groups: tuple[str, ...]) -> 
     return result["backfillId"]
 
 
-def run_scenario(dagster, instance, control, partitions: list[str], live_seconds: float = 60,
+def run_scenario(dagster, instance, control, partitions: list[str],
                  timeout_s: float = 1500) -> Observations:
-    """Backfill + ticks + live changes for `live_seconds`; daemon killed at the first run."""
+    """Backfill, daemon killed at its first run; ticks from the first finished backfill run
+    on, the org changing until the first tick runs; then a quiet tick."""
     seen = Observations(partitions=partitions)
     started = time.monotonic()
     with PoolSampler(instance, POOLS) as sampler:
@@ -115,9 +137,16 @@ def run_scenario(dagster, instance, control, partitions: list[str], live_seconds
         dagster.start_daemon()
         seen.status_after_restart = backfill_status(dagster, seen.backfill_id)["status"]
 
-        # The org changes while the backfill and the first ticks run, then goes quiet.
-        time.sleep(max(0.0, launched + live_seconds - time.time()))
-        control.live(0)
+        # Ticks start once the first backfill run has landed its objects (a tick before any
+        # backfill is test_first_tick.py's case), and run beside the rest of the backfill.
+        done_filter = RunsFilter(tags={"dagster/backfill": seen.backfill_id},
+                                 statuses=[dg.DagsterRunStatus.SUCCESS])
+        wait_until(lambda: instance.get_runs_count(filters=done_filter), timeout_s,
+                   "the first backfill run to succeed", interval_s=2)
+        set_schedule(dagster, running=True)
+        wait_until(lambda: _tick_runs(instance, STARTED), timeout_s, "the first tick run to start",
+                   interval_s=2)
+        control.live(0)  # the org goes quiet
         quiet_since = time.time() + 1
 
         done = wait_until(lambda: _finished(dagster, seen.backfill_id), timeout_s,
@@ -132,13 +161,21 @@ def run_scenario(dagster, instance, control, partitions: list[str], live_seconds
         run = wait_until(lambda: _tick_run_after(dagster, instance, quiet_since), timeout_s,
                          "a schedule tick after live mode stopped to finish", interval_s=2)
         seen.quiet_tick_run = run.run_id
-        dagster.graphql(STOP_SCHEDULE, {"id": schedule(dagster)["id"]})
+        set_schedule(dagster, running=False)
         wait_for_idle(instance, timeout_s)
     seen.ticks = schedule(dagster)["scheduleState"]["ticks"]
     seen.pools = sampler.peak
     seen.sampler_errors = sampler.errors
     seen.seconds["scenario"] = round(time.monotonic() - started, 1)
     return seen
+
+
+STARTED = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
+
+
+def _tick_runs(instance, statuses) -> int:
+    return instance.get_runs_count(filters=RunsFilter(
+        tags={"dagster/schedule_name": TICK_SCHEDULE}, statuses=statuses))
 
 
 def _finished(dagster, backfill_id: str) -> dict | None:

@@ -13,8 +13,9 @@ import dagster as dg
 from pipelines.settings import load_settings
 
 from .conftest import SALESFORCE_API_SLOTS
-from .observe import (duplicate_versions, error_lines, materializations_per_partition,
-                      org_state, overlap_by_pool, run_overlap, staged_state, step_intervals)
+from .observe import (LOCK_OR_CONCURRENCY_ERROR, duplicate_versions, lock_or_concurrency_errors,
+                      materializations_per_partition, org_state, overlap_by_pool, run_overlap,
+                      staged_state, step_intervals, steps_blocked_by_pool)
 from .tick_location import defs as location_defs
 
 
@@ -45,10 +46,13 @@ def test_backfill_and_every_tick_succeed(scenario, instance):
     assert len(tick_runs) >= 2
 
 
-def test_no_lock_or_concurrency_errors(scenario, instance):
-    errors = error_lines(instance, [r.run_id for r in instance.get_runs()])
+def test_no_lock_or_concurrency_errors(scenario, instance, deployment):
+    errors = lock_or_concurrency_errors(instance, [r.run_id for r in instance.get_runs()])
     assert not errors, "\n".join(errors[:20])
     assert not scenario.sampler_errors
+    for process in deployment.processes():  # the daemon's and webserver's own logs too
+        log = process.log_path.read_text(errors="replace")
+        assert not LOCK_OR_CONCURRENCY_ERROR.search(log), f"{process.name}: {process.tail()}"
 
 
 def test_pools_and_run_limits_held(scenario, instance):
@@ -60,11 +64,17 @@ def test_pools_and_run_limits_held(scenario, instance):
     assert scenario.pools["salesforce_api"]["claimed"] <= SALESFORCE_API_SLOTS, scenario.pools
     assert scenario.pools["deal_warehouse"]["claimed"] <= 1, scenario.pools
     records = instance.get_run_records()
-    assert run_overlap(records, lambda r: "dagster/backfill" in r.tags) <= 2
-    assert run_overlap(records, lambda r: r.tags.get("dealsync/mode") == "incremental") <= 1
-    assert run_overlap(records, lambda r: True) <= 4
+    runs_at_once = {"backfill": run_overlap(records, lambda r: "dagster/backfill" in r.tags),
+                    "tick": run_overlap(records, lambda r: r.tags.get("dealsync/mode")
+                                        == "incremental"),
+                    "all": run_overlap(records, lambda r: True)}
+    assert runs_at_once["backfill"] <= 2 and runs_at_once["tick"] <= 1, runs_at_once
+    assert runs_at_once["all"] <= 4, runs_at_once
+    blocked = steps_blocked_by_pool(instance, runs)
     print(f"\npool peaks (step overlap from the event log): {by_pool}"
-          f"\npool peaks (sampled slot table): {scenario.pools}")
+          f"\npool peaks (sampled slot table): {scenario.pools}"
+          f"\nsteps that waited for a slot: {dict(blocked)}"
+          f"\nmost runs at once: {runs_at_once}")
 
 
 def test_backfill_resumed_after_the_daemon_was_killed_without_duplicates(scenario, instance,

@@ -14,7 +14,7 @@ import psycopg2
 import sqlalchemy as sa
 
 from assets.checks.quality_checks import (DEALS_KEY, build_deals_check, build_outbox_check,
-                                          build_staging_check)
+                                          build_staging_checks)
 from assets.sync_back.assets import OUTBOX_KEY
 from assets.salesforce.extract_asset import object_key
 
@@ -26,25 +26,23 @@ OPP = [sf_id("006", n) for n in range(1, 6)]
 
 
 def evaluate(warehouse, check, key, tmp_path, docs=False, **checks):
+    """Run one check (on `key`) of the definition `check(settings)` builds."""
     settings = settings_with(checks={"data_docs_dir": str(tmp_path / "docs"),
                                      "data_docs": docs, **checks})
     definition = check(settings)
-    result = dg.materialize([dg.AssetSpec(key), definition], raise_on_error=False,
-                            selection=dg.AssetSelection.checks(definition),
+    targets = [dg.AssetSpec(k) for k in {c.asset_key for c in definition.check_keys}]
+    result = dg.materialize([*targets, definition], raise_on_error=False,
+                            selection=dg.AssetSelection.checks(dg.AssetCheckKey(key, "quality")),
                             resources={"warehouse": warehouse})
     (evaluation,) = result.get_asset_check_evaluations()
     return evaluation, {k: v.value for k, v in evaluation.metadata.items()}
-
-
-def staging_check(name="Opportunity"):
-    return lambda settings: build_staging_check(settings, name)
 
 
 def test_clean_staging_table_passes_and_links_its_data_docs_page(warehouse, tmp_path):
     staging_table(warehouse, "opportunity", OPP)
     warehouse.record_sync_success("Opportunity", record_count=5)
 
-    evaluation, metadata = evaluate(warehouse, staging_check(), object_key("Opportunity"),
+    evaluation, metadata = evaluate(warehouse, build_staging_checks, object_key("Opportunity"),
                                     tmp_path, docs=True)
 
     assert evaluation.passed, metadata["failures"]
@@ -60,7 +58,7 @@ def test_bad_ids_fail_with_error_count_and_sample_ids(warehouse, tmp_path):
     staging_table(warehouse, "opportunity", [dup, dup, short, None, OPP[2]])
     warehouse.record_sync_success("Opportunity", record_count=5)
 
-    evaluation, metadata = evaluate(warehouse, staging_check(), object_key("Opportunity"),
+    evaluation, metadata = evaluate(warehouse, build_staging_checks, object_key("Opportunity"),
                                     tmp_path, docs=True)
 
     assert (evaluation.passed, evaluation.severity) == (False, ERROR)
@@ -77,12 +75,12 @@ def test_row_count_drop_beyond_the_allowed_share_blocks(warehouse, tmp_path):
     ids = [sf_id("006", n) for n in range(10)]
     warehouse.record_sync_success("Opportunity", record_count=10)
     staging_table(warehouse, "opportunity", ids)
-    assert evaluate(warehouse, staging_check(), object_key("Opportunity"), tmp_path)[0].passed
+    assert evaluate(warehouse, build_staging_checks, object_key("Opportunity"), tmp_path)[0].passed
     staging_table(warehouse, "opportunity", ids[:6])          # -40%: allowed at 50%
-    assert evaluate(warehouse, staging_check(), object_key("Opportunity"), tmp_path)[0].passed
+    assert evaluate(warehouse, build_staging_checks, object_key("Opportunity"), tmp_path)[0].passed
 
     staging_table(warehouse, "opportunity", ids[:2])          # -67% against the previous run
-    evaluation, metadata = evaluate(warehouse, staging_check(), object_key("Opportunity"),
+    evaluation, metadata = evaluate(warehouse, build_staging_checks, object_key("Opportunity"),
                                     tmp_path)
 
     assert (evaluation.passed, evaluation.severity) == (False, ERROR)
@@ -93,7 +91,7 @@ def test_row_count_drop_beyond_the_allowed_share_blocks(warehouse, tmp_path):
 def test_a_stale_or_missing_sync_only_warns(duckdb_warehouse, tmp_path):
     warehouse = duckdb_warehouse
     staging_table(warehouse, "contact", [sf_id("003", 1)])
-    evaluation, metadata = evaluate(warehouse, staging_check("Contact"), object_key("Contact"),
+    evaluation, metadata = evaluate(warehouse, build_staging_checks, object_key("Contact"),
                                     tmp_path)
     assert (evaluation.passed, evaluation.severity) == (False, WARN)   # never synced
     assert metadata["sample_ids"] == ["Contact"]
@@ -101,7 +99,7 @@ def test_a_stale_or_missing_sync_only_warns(duckdb_warehouse, tmp_path):
     warehouse.record_sync_success("Contact", record_count=1)
     warehouse.execute("update staging.sync_status set last_success_at = :t "
                       "where object = 'Contact'", {"t": datetime.utcnow() - timedelta(minutes=31)})
-    evaluation, _ = evaluate(warehouse, staging_check("Contact"), object_key("Contact"), tmp_path)
+    evaluation, _ = evaluate(warehouse, build_staging_checks, object_key("Contact"), tmp_path)
     assert (evaluation.passed, evaluation.severity) == (False, WARN)
 
 
@@ -160,7 +158,7 @@ def test_postgres_checks_leave_no_connection_and_no_password_behind(postgres_url
     staging_table(warehouse, "opportunity", OPP[:1] * 2)
     database = sa.engine.make_url(url).database
 
-    evaluation, metadata = evaluate(warehouse, staging_check(), object_key("Opportunity"),
+    evaluation, metadata = evaluate(warehouse, build_staging_checks, object_key("Opportunity"),
                                     tmp_path, docs=True)
 
     assert not evaluation.passed
@@ -178,7 +176,7 @@ def test_old_data_docs_runs_are_pruned(duckdb_warehouse, tmp_path):
     week_ago = time.time() - 8 * 86400
     os.utime(old, (week_ago, week_ago))
     staging_table(duckdb_warehouse, "opportunity", OPP)
-    evaluate(duckdb_warehouse, staging_check(), object_key("Opportunity"), tmp_path, docs=True)
+    evaluate(duckdb_warehouse, build_staging_checks, object_key("Opportunity"), tmp_path, docs=True)
     assert not old.exists()
     assert any((tmp_path / "docs" / "validations" / "staging_opportunity").iterdir())
 

@@ -1,0 +1,169 @@
+"""Benchmark the deal warehouse: a full rebuild of the large org, then an incremental run after
+1,000 changed opportunities, with wall time and peak memory of each.
+
+    .venv/bin/python -m bench.bench_transforms                    # large org, DuckDB
+    .venv/bin/python -m bench.bench_transforms --scale medium --engines duckdb,postgres \\
+        --postgres-url postgresql://postgres@127.0.0.1:5432/dealsync_bench
+
+Staging is loaded straight from a generated emulator store through WarehouseResource.land
+(the same landing path extraction uses, without the HTTP hop), into bench/out/. `--reuse`
+keeps a loaded staging between runs. Each phase runs in its own subprocess, so the peak RSS
+printed is that phase's alone (PostgreSQL's server memory is not included).
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+OBJECTS = ["User", "OpportunityStage", "RecordType", "Account", "Contact", "Opportunity",
+           "OpportunityContactRole", "Task", "Event", "EmailMessage"]
+CHANGES = 1_000
+
+
+def _warehouse(args):
+    from resources.warehouse import WarehouseResource
+
+    return WarehouseResource(engine=args.engine, duckdb_path=str(args.duckdb_path),
+                             postgres_url=args.postgres_url, lock_timeout_seconds=600)
+
+
+def _settings(licensed: list[str]):
+    from pipelines.settings import Settings
+
+    return Settings.model_validate({
+        "licensed_users": {"emails": licensed},
+        "filters": {"record_types": {"exclude": ["Partner"]}},
+        # Staging was loaded seconds before the full run: with the default lookback the
+        # incremental run would re-read all of it. A tick's extraction lands only its changes.
+        "warehouse": {"incremental_lookback_minutes": 0, "publish_snapshot": False}})
+
+
+def phase_load(args) -> dict:
+    """Generate the org and land every object into staging (one version per record)."""
+    from datetime import datetime
+
+    from assets.salesforce.catalog import DEFAULT_OBJECTS
+    from emulator.generator import generate_org
+    from emulator.store import Store
+
+    began = time.perf_counter()
+    store = Store()
+    counts = generate_org(store, scale=args.scale, seed=7)
+    generated = time.perf_counter() - began
+    warehouse = _warehouse(args)
+    landed = {}
+    for name in OBJECTS:
+        obj = store.objects[name]
+        wanted = set(DEFAULT_OBJECTS[name].fields)
+        fields = {f.name: f.type for f in obj.stored_fields() if f.name in wanted}
+        columns = ", ".join(f'"{f}"' for f in fields)
+        reader = store.con.cursor().execute(
+            f'SELECT {columns} FROM "{name}"').to_arrow_reader(200_000)
+        result = warehouse.land(name, fields, reader, window_start=datetime(1970, 1, 1),
+                                window_end=datetime.utcnow(), run_id="bench-load", api="bench")
+        landed[name] = result.rows_landed
+    licensed = [r[0].strip().lower() for r in store.con.execute(
+        "SELECT \"Email\" FROM \"User\" WHERE lower(trim(\"Email\")) LIKE '%@acme-demo.com'"
+    ).fetchall()]
+    (OUT / f"licensed_{args.scale}.json").write_text(json.dumps(licensed))
+    return {"generated_s": round(generated, 1), "generated_rows": sum(counts.values()),
+            "landed": landed, "seconds": round(time.perf_counter() - began, 1)}
+
+
+def phase_transform(args, full: bool) -> dict:
+    from assets.warehouse.runner import run_transforms
+
+    licensed = json.loads((OUT / f"licensed_{args.scale}.json").read_text())
+    began = time.perf_counter()
+    result = run_transforms(_warehouse(args), _settings(licensed), full_rebuild=full)
+    return {"mode": result.mode, "seconds": round(time.perf_counter() - began, 1),
+            "opportunities_in_scope": result.scope, "rows": result.row_counts}
+
+
+def phase_change(args) -> dict:
+    """1,000 opportunities get a new version (stage and amount), landed as a tick would."""
+    from datetime import datetime, timedelta
+
+    import pyarrow as pa
+
+    from assets.salesforce.catalog import DEFAULT_OBJECTS
+    from emulator.schema import build_objects
+    from resources.staging.naming import column_name
+
+    warehouse = _warehouse(args)
+    stored = {f.name: f.type for f in build_objects()["Opportunity"].stored_fields()}
+    fields = {f: stored[f] for f in DEFAULT_OBJECTS["Opportunity"].fields if f in stored}
+    columns = ", ".join(column_name(f) for f in fields)
+    rows = warehouse.query(f"select {columns} from staging.opportunity where not is_deleted "
+                           "and not is_closed order by id limit :n", {"n": CHANGES})
+    now = datetime.utcnow().replace(microsecond=0)
+    changed = {"SystemModstamp": now, "LastModifiedDate": now, "LastStageChangeDate": now}
+    batch = pa.table({f: [changed.get(f, r[column_name(f)]) for r in rows] for f in fields})
+    stages = ["Proposal/Price Quote" if r["stage_name"] == "Negotiation/Review"
+              else "Negotiation/Review" for r in rows]
+    batch = batch.set_column(list(fields).index("StageName"), "StageName", pa.array(stages))
+    batch = batch.set_column(list(fields).index("Amount"), "Amount",
+                             pa.array([float(r["amount"] or 0) + 1000.0 for r in rows]))
+    began = time.perf_counter()
+    warehouse.land("Opportunity", fields, [batch], window_start=now - timedelta(minutes=10),
+                   window_end=now, run_id="bench-changes", api="bench")
+    return {"changed": len(rows), "land_seconds": round(time.perf_counter() - began, 2)}
+
+
+def child(args) -> None:
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report = {"load": lambda: phase_load(args), "full": lambda: phase_transform(args, True),
+              "change": lambda: phase_change(args),
+              "incremental": lambda: phase_transform(args, False)}[args.phase]()
+    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    report["baseline_rss_mb"] = round(baseline / 1024)
+    print("RESULT " + json.dumps(report, default=str))
+
+
+def run_phase(args, engine: str, phase: str) -> dict:
+    command = [sys.executable, "-m", "bench.bench_transforms", "--child", phase,
+               "--scale", args.scale, "--engine", engine, "--duckdb-path", str(args.duckdb_path)]
+    if args.postgres_url:
+        command += ["--postgres-url", args.postgres_url]
+    done = subprocess.run(command, capture_output=True, text=True)
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if done.returncode or line is None:
+        raise SystemExit(f"{engine} {phase} failed:\n{done.stderr[-3000:]}")
+    return json.loads(line[len("RESULT "):])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="large", choices=["small", "medium", "large"])
+    parser.add_argument("--engines", default="duckdb")
+    parser.add_argument("--postgres-url")
+    parser.add_argument("--reuse", action="store_true", help="keep an already loaded staging")
+    parser.add_argument("--child", dest="phase")
+    parser.add_argument("--engine", default="duckdb")
+    parser.add_argument("--duckdb-path", type=Path)
+    args = parser.parse_args()
+    if args.phase:
+        child(args)
+        return
+    OUT.mkdir(exist_ok=True)
+    for engine in args.engines.split(","):
+        args.duckdb_path = OUT / f"transforms_{args.scale}.duckdb"
+        fresh = not (args.reuse and (engine == "postgres" or args.duckdb_path.exists()))
+        if fresh and engine == "duckdb":
+            args.duckdb_path.unlink(missing_ok=True)
+        report = {"engine": engine, "scale": args.scale}
+        if fresh:
+            report["load"] = run_phase(args, engine, "load")
+        for phase in ("full", "change", "incremental"):
+            report[phase] = run_phase(args, engine, phase)
+            print(f"{engine} {phase}: {json.dumps(report[phase], default=str)}", flush=True)
+        print(json.dumps(report, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

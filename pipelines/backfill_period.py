@@ -13,7 +13,8 @@ import argparse
 import sys
 from datetime import date, datetime, timedelta, timezone
 
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from dagster._core.storage.tags import (ASSET_PARTITION_RANGE_END_TAG,
+                                       ASSET_PARTITION_RANGE_START_TAG)
 
 from .settings import Settings, load_settings
 from .settings_warehouse import backfill_start

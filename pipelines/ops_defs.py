@@ -3,7 +3,7 @@ working?" with the same numbers as `dealsync status` (both come from pipelines/s
 
 The asset reads only; it is refreshed by its own schedule a few minutes after each 10-minute tick
 and can be materialized from the UI at any time. Merged into the code location by
-`pipelines/definitions.py`.
+`pipelines/definitions.py`. Also here: `previous_tick_in_flight`, for the tick schedule.
 """
 
 import dagster as dg
@@ -22,9 +22,9 @@ SYNC_STATUS_KEY = dg.AssetKey([GROUP, "sync_status"])
 def status_metadata(report: dict) -> dict:
     """The report as asset metadata: headline numbers, a Markdown table, the full JSON."""
     totals, deals, outbox = report["totals"], report["deals"] or {}, report["sync_back"] or {}
-    metadata = {
+    return {
         "needs_attention": needs_attention(report),
-        **{key: value for key, value in totals.items()},
+        **totals,
         "deals": deals.get("deals", 0),
         "deal_skips": deals.get("deal_skips", 0),
         **{f"skips_{reason}": n for reason, n in deals.get("skips_by_reason", {}).items()},
@@ -32,7 +32,6 @@ def status_metadata(report: dict) -> dict:
         "objects": dg.MetadataValue.md(_objects_markdown(report["objects"])),
         "report": dg.MetadataValue.json(report),
     }
-    return metadata
 
 
 def _objects_markdown(objects: list[dict]) -> str:
@@ -57,8 +56,9 @@ def build_sync_status_asset(settings) -> dg.AssetsDefinition:
         report = collect(warehouse, settings)
         if needs_attention(report):
             failing = [o["object"] for o in report["objects"] if o["state"] == "failing"]
+            failed_rows = (report["sync_back"] or {}).get("failed", 0)
             context.log.warning(f"The sync needs attention: failing objects {failing}, "
-                                f"failed sync-back rows {(report['sync_back'] or {}).get('failed', 0)}")
+                                f"failed sync-back rows {failed_rows}")
         return dg.MaterializeResult(metadata=status_metadata(report))
 
     return sync_status

@@ -69,7 +69,8 @@ def write_seeds(connection: sa.Connection, settings, licensed: list[dict]) -> No
             "from unnest(:emails) as given(e)"),
             {"emails": [r["email"] for r in licensed], "source": licensed[0]["source"]})
     connection.execute(sa.text("delete from warehouse.stage_mapping"))
-    mapping = [{"stage": k, "pipeline": v.strip()} for k, v in (settings.stage_mapping or {}).items()]
+    mapping = [{"stage": stage, "pipeline": pipeline.strip()}
+               for stage, pipeline in (settings.stage_mapping or {}).items()]
     if mapping:
         connection.execute(sa.text("insert into warehouse.stage_mapping (stage_name, "
                                    "pipeline_stage) values (:stage, :pipeline)"), mapping)

@@ -65,7 +65,8 @@ def placement_problems(warehouse: WarehouseResource) -> list[str]:
     and nothing else is in either."""
     live = {r["id"] for r in rows(warehouse, "select id from staging.opportunity "
                                               "where not coalesce(is_deleted, false)")}
-    deals = [r["opportunity_id"] for r in rows(warehouse, "select opportunity_id from warehouse.deals")]
+    deals = [r["opportunity_id"] for r in rows(warehouse,
+                                                "select opportunity_id from warehouse.deals")]
     skips = [r["opportunity_id"] for r in rows(warehouse,
                                                "select opportunity_id from warehouse.deal_skips")]
     problems = [f"{i} is in deals and deal_skips" for i in set(deals) & set(skips)]

@@ -64,11 +64,11 @@ def live_emulator(ops_dirs):
 
 
 def _settings(path: Path, control) -> Path:
-    """Six daily partitions, three per run; half the active users licensed, so the warehouse
-    has both deals and skips."""
+    """Six daily partitions, two per run (three runs, two at a time); half the active users
+    licensed, so the warehouse has both deals and skips."""
     users = sorted(u["Email"] for u in control.records("User") if u["IsActive"] and u["Email"])
     path.write_text(yaml.safe_dump({
-        "extraction": {"start_date": "5 days ago", "max_partitions_per_run": 3,
+        "extraction": {"start_date": "5 days ago", "max_partitions_per_run": 2,
                        "safety_lag_minutes": 0, "lookback_minutes": 10},
         "licensed_users": {"emails": users[::2]},
     }))

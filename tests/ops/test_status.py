@@ -27,7 +27,7 @@ def dealsync(env: dict, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_a_failing_object_is_shown_with_its_scrubbed_error_and_exit_1(postgres_url, tmp_path):
+def test_a_failing_object_is_shown_with_its_scrubbed_error_and_exit_1(postgres_url):
     warehouse = WarehouseResource(engine="postgres", postgres_url=postgres_url)
     warehouse.record_sync_success("Opportunity", record_count=12, api_calls=3)
     warehouse.record_sync_failure("Task", "INVALID_SESSION_ID: Bearer 00D5g000004abcd!AQ8Abc.xyz "
@@ -46,7 +46,7 @@ def test_a_failing_object_is_shown_with_its_scrubbed_error_and_exit_1(postgres_u
     assert report["deals"] is None and report["sync_back"] is None  # not built yet: said so
 
 
-def test_a_missing_setting_is_named_with_its_fix(tmp_path):
+def test_a_missing_setting_is_named_with_its_fix():
     env = {"DEALSYNC_WAREHOUSE": "postgres", "DEALSYNC_WAREHOUSE_URL": "",
            "DEALSYNC_CONFIG": str(ROOT / "tests" / "fixtures" / "settings" / "test.yaml")}
     done = dealsync(env, "status")

@@ -72,9 +72,9 @@ def test_accounting_matches_the_emulator_counters(client, control):
         "bulk": kinds.get("bulk", 0) + kinds.get("bulk_create", 0),
         "composite": kinds.get("composite", 0)}
     assert ours["by_api"]["composite"] == 1
-    # The emulator attributes sObject resources (describe) to their object.
+    # The emulator attributes each call to the object it touched (composite calls excepted).
     for name, calls in theirs["by_object"].items():
-        assert ours["by_object"][name]["rest"] >= calls
+        assert sum(ours["by_object"][name].values()) >= calls
     assert ours["by_object"]["Task"] == {"rest": len(pages)}
     assert ours["by_object"]["Contact"] == {"rest": 2, "composite": 0.5}
     assert ours["by_object"]["Opportunity"] == {"rest": 1}

@@ -13,12 +13,14 @@
 --   priority varchar: Task priority; null for events.
 --   is_closed boolean: Task completed, or event started on or before the run's date.
 --   is_email boolean: A task that logs an email (TaskSubtype Email or ListEmail).
---   has_email_message boolean: An EmailMessage on the deal points at this task (counted once, as the email).
+--   has_email_message boolean: An EmailMessage on the deal points at this task (counted once, as
+--     the email).
 --   due_date date: Task due date (ActivityDate); null for events.
 --   start_at timestamp: Event start; null for tasks.
 --   end_at timestamp: Event end; null for tasks.
 --   completed_at timestamp: When the task was completed; null otherwise.
---   activity_date date: The date the activity counts for: completion or due date of a task, start date of an event.
+--   activity_date date: The date the activity counts for: completion or due date of a task, start
+--     date of an event.
 --   owner_id varchar: The activity owner (a user_id).
 --   owner_name varchar: The activity owner's name.
 --   contact_id varchar: The related person (WhoId), when it is a contact.

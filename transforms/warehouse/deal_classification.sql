@@ -17,10 +17,12 @@
 --   owner_not_found boolean: The owner's email matches no licensed user.
 --   stage_not_found boolean: The stage is not in the pipeline (warehouse.stages).
 --   filtered_out boolean: At least one filter rejects the opportunity.
---   failed_filters varchar: The filters that reject it, comma-separated: record_type, opportunity_type, stage, custom_fields[N].
+--   failed_filters varchar: The filters that reject it, comma-separated: record_type,
+--     opportunity_type, stage, custom_fields[N].
 --   reasons varchar: Every reason that applies, in the fixed order, comma-separated.
 --   reason varchar: The primary reason (the first of reasons), or null when the rules pass.
---   detail varchar: What to change to import it (the owner email, the stage name, the filter), one part per reason, separated by '; '.
+--   detail varchar: What to change to import it (the owner email, the stage name, the filter), one
+--     part per reason, separated by '; '.
 --   passes_rules boolean: The opportunity passes every rule today.
 --   is_deal boolean: It is in warehouse.deals (passes the rules, or was imported before).
 --   system_modstamp timestamp: Opportunity SystemModstamp of the version classified.
@@ -139,8 +141,9 @@ explained as (
             when stage_name is null then 'the opportunity has no stage'
             when not stage_exists then concat('stage "', stage_name, '" is not a Salesforce ',
                                               'OpportunityStage (names are case-sensitive)')
-            when not stage_is_active then concat('stage "', stage_name, '" is inactive in ',
-                                                 'Salesforce (add it to stage_mapping to import its deals)')
+            when not stage_is_active then concat(
+                'stage "', stage_name, '" is inactive in Salesforce ',
+                '(add it to stage_mapping to import its deals)')
             else concat('stage "', stage_name, '" is not in stage_mapping (add it, ',
                         'stage names are case-sensitive)')
         end) end as stage_detail,

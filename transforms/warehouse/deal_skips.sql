@@ -12,8 +12,10 @@
 --   stage_name varchar: Salesforce StageName.
 --   reason varchar: The primary reason: owner_not_found | stage_not_found | filtered_out.
 --   reasons varchar: Every reason that applies, in that order, comma-separated.
---   failed_filters varchar: The filters that reject it (record_type, opportunity_type, stage, custom_fields[N]).
---   detail varchar: What is needed to import it (the owner email, the stage name, the filter), one part per reason in the same order, separated by '; '.
+--   failed_filters varchar: The filters that reject it (record_type, opportunity_type, stage,
+--     custom_fields[N]).
+--   detail varchar: What is needed to import it (the owner email, the stage name, the filter), one
+--     part per reason in the same order, separated by '; '.
 --   system_modstamp timestamp: Opportunity SystemModstamp when it was classified.
 select
     c.opportunity_id,

@@ -12,7 +12,8 @@
 --   first_entered_at timestamp: First entry.
 --   last_exited_at timestamp: Last exit; null while the deal is in the stage.
 --   is_current boolean: The deal is in this stage now.
---   days_in_stage double precision: Total days in the stage over every visit, the open visit up to the run; null for the final stage of a closed deal.
+--   days_in_stage double precision: Total days in the stage over every visit, the open visit up to
+--     the run; null for the final stage of a closed deal.
 select
     h.opportunity_id,
     h.stage_name,

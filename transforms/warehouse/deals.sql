@@ -16,7 +16,8 @@
 --   licensed_email varchar: The licensed user the owner matches (normalized), or null.
 --   owner_status varchar: active | inactive | unlicensed, as in warehouse.owners.
 --   stage_name varchar: Salesforce StageName (case-sensitive).
---   pipeline_stage varchar: Pipeline stage, or null for a retained deal whose stage left the pipeline.
+--   pipeline_stage varchar: Pipeline stage, or null for a retained deal whose stage left the
+--     pipeline.
 --   pipeline_sort_order bigint: Sort order of the pipeline stage.
 --   is_closed boolean: Closed in Salesforce.
 --   is_won boolean: Won in Salesforce.
@@ -28,7 +29,8 @@
 --   probability double precision: Probability in percent.
 --   forecast_category varchar: Salesforce ForecastCategory.
 --   lead_source varchar: Lead source.
---   primary_contact_id varchar: The primary contact role's contact, or null when no role is primary.
+--   primary_contact_id varchar: The primary contact role's contact, or null when no role is
+--     primary.
 --   primary_contact_name varchar: Primary contact's name.
 --   primary_contact_email varchar: Primary contact's email.
 --   contact_count bigint: Contacts with a role on the deal.

@@ -20,10 +20,12 @@
 --   lost_deals bigint: Closed and not won.
 --   lost_amount double precision: Lost amount.
 --   win_rate double precision: won_deals / (won_deals + lost_deals); null without closed deals.
---   win_rate_by_amount double precision: won_amount / (won_amount + lost_amount); null when both are 0.
+--   win_rate_by_amount double precision: won_amount / (won_amount + lost_amount); null when both
+--     are 0.
 --   average_won_amount double precision: Average amount of a won deal.
 --   largest_won_amount double precision: Largest won deal.
---   average_days_to_close double precision: Average days from creation to close date, for won deals.
+--   average_days_to_close double precision: Average days from creation to close date, for won
+--     deals.
 --   won_amount_this_month double precision: Won amount with a close date this month.
 --   won_amount_this_quarter double precision: Won amount with a close date this quarter.
 with owned_deals as (
@@ -65,6 +67,29 @@ totals as (
     from owned_deals as d
     cross join periods as p
     group by d.owner_id
+),
+
+-- Sums are rounded to cents (ratios to 6 places) through numeric, so both engines agree to the
+-- last digit whatever order they add in.
+rounded as (
+    select
+        owner_id,
+        deals,
+        open_deals,
+        won_deals,
+        lost_deals,
+        round(cast(coalesce(open_amount, 0) as numeric(38, 6)), 2) as open_amount,
+        round(cast(coalesce(weighted_pipeline, 0) as numeric(38, 6)), 2) as weighted_pipeline,
+        round(cast(coalesce(won_amount, 0) as numeric(38, 6)), 2) as won_amount,
+        round(cast(coalesce(lost_amount, 0) as numeric(38, 6)), 2) as lost_amount,
+        round(cast(won_amount / nullif(won_deals, 0) as numeric(38, 6)), 2) as average_won_amount,
+        largest_won_amount,
+        round(cast(average_days_to_close as numeric(38, 6)), 2) as average_days_to_close,
+        round(cast(coalesce(won_amount_this_month, 0) as numeric(38, 6)), 2)
+            as won_amount_this_month,
+        round(cast(coalesce(won_amount_this_quarter, 0) as numeric(38, 6)), 2)
+            as won_amount_this_quarter
+    from totals
 )
 
 select
@@ -74,25 +99,20 @@ select
     coalesce(u.owner_status, 'unlicensed') as owner_status,
     cast(t.deals as bigint) as deals,
     cast(t.open_deals as bigint) as open_deals,
-    cast(round(cast(coalesce(t.open_amount, 0) as numeric(38, 6)), 2) as double precision) as open_amount,
-    cast(round(cast(coalesce(t.weighted_pipeline, 0) as numeric(38, 6)), 2) as double precision)
-        as weighted_pipeline,
+    cast(t.open_amount as double precision) as open_amount,
+    cast(t.weighted_pipeline as double precision) as weighted_pipeline,
     cast(t.won_deals as bigint) as won_deals,
-    cast(round(cast(coalesce(t.won_amount, 0) as numeric(38, 6)), 2) as double precision) as won_amount,
+    cast(t.won_amount as double precision) as won_amount,
     cast(t.lost_deals as bigint) as lost_deals,
-    cast(round(cast(coalesce(t.lost_amount, 0) as numeric(38, 6)), 2) as double precision) as lost_amount,
+    cast(t.lost_amount as double precision) as lost_amount,
     cast(t.won_deals as double precision) / nullif(t.won_deals + t.lost_deals, 0) as win_rate,
-    cast(round(cast(coalesce(t.won_amount, 0) / nullif(coalesce(t.won_amount, 0)
-        + coalesce(t.lost_amount, 0), 0) as numeric(38, 6)), 6) as double precision) as win_rate_by_amount,
-    cast(round(cast(t.won_amount / nullif(t.won_deals, 0) as numeric(38, 6)), 2) as double precision)
-        as average_won_amount,
+    cast(round(t.won_amount / nullif(t.won_amount + t.lost_amount, 0), 6) as double precision)
+        as win_rate_by_amount,
+    cast(t.average_won_amount as double precision) as average_won_amount,
     cast(t.largest_won_amount as double precision) as largest_won_amount,
-    cast(round(cast(t.average_days_to_close as numeric(38, 6)), 2) as double precision)
-        as average_days_to_close,
-    cast(round(cast(coalesce(t.won_amount_this_month, 0) as numeric(38, 6)), 2) as double precision)
-        as won_amount_this_month,
-    cast(round(cast(coalesce(t.won_amount_this_quarter, 0) as numeric(38, 6)), 2) as double precision)
-        as won_amount_this_quarter
-from totals as t
+    cast(t.average_days_to_close as double precision) as average_days_to_close,
+    cast(t.won_amount_this_month as double precision) as won_amount_this_month,
+    cast(t.won_amount_this_quarter as double precision) as won_amount_this_quarter
+from rounded as t
 left join warehouse.owners as u
     on u.user_id = t.owner_id

@@ -6,13 +6,15 @@
 -- Grain: one row per Salesforce stage in the pipeline (stage_name)
 -- Materialization: table
 -- Columns:
---   stage_name varchar: Salesforce OpportunityStage.ApiName (= Opportunity.StageName), case-sensitive.
+--   stage_name varchar: Salesforce OpportunityStage.ApiName (= Opportunity.StageName), case-
+--     sensitive.
 --   pipeline_stage varchar: The pipeline stage it maps to.
 --   sort_order bigint: Salesforce SortOrder of the stage.
 --   pipeline_sort_order bigint: Lowest sort_order among the stages mapped to the pipeline stage.
 --   is_closed boolean: Deals in this stage are closed.
 --   is_won boolean: Deals in this stage are won.
---   forecast_category varchar: Salesforce ForecastCategory (Pipeline, BestCase, Forecast, Closed, Omitted).
+--   forecast_category varchar: Salesforce ForecastCategory (Pipeline, BestCase, Forecast, Closed,
+--     Omitted).
 --   probability double precision: Default probability of the stage, in percent.
 --   master_label varchar: The stage's label in the Salesforce UI.
 --   is_active boolean: The stage is active in Salesforce.

@@ -5,7 +5,8 @@
 -- Grain: one row per setting name
 -- Materialization: state
 -- Columns:
---   name varchar: last_started_at | last_as_of | settings_fingerprint | build_fingerprint | last_mode.
+--   name varchar: last_started_at | last_as_of | settings_fingerprint | build_fingerprint |
+--     last_mode.
 --   value varchar: The value, as text.
 --   updated_at timestamp: When the run that wrote it started.
 create table if not exists warehouse.transform_state (

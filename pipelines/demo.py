@@ -13,12 +13,25 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_SETTINGS = ROOT / "pipelines" / "demo_settings.yaml"
+DEMO_SETTINGS_TEMPLATE = ROOT / "pipelines" / "demo_settings.yaml"
+DEMO_SETTINGS = ROOT / ".emulator" / "demo_settings.yaml"
 DEMO_WAREHOUSE = ROOT / "data" / "demo.duckdb"
+
+
+def _write_settings(emulator) -> None:
+    """The demo settings plus the licensed users: the org's users on the company domain."""
+    import yaml
+    settings = yaml.safe_load(DEMO_SETTINGS_TEMPLATE.read_text())
+    emails = [row[0] for row in emulator.store.con.cursor().execute(
+        'SELECT "Email" FROM "User" WHERE lower("Email") LIKE \'%acme-demo.com%\' ORDER BY "Id"'
+    ).fetchall()]
+    settings["licensed_users"] = {"emails": emails}
+    DEMO_SETTINGS.write_text(yaml.safe_dump(settings, sort_keys=False))
 
 
 def _environment(emulator) -> None:
     """Point the pipeline at the emulator, exactly as a deployment points it at an org."""
+    _write_settings(emulator)
     c = emulator.credentials
     os.environ.update({
         "SALESFORCE_INSTANCE_URL": emulator.base_url, "SALESFORCE_CA_BUNDLE": str(emulator.ca_path),

@@ -115,6 +115,9 @@ def tick() -> dg.ExecuteInProcessResult:
 
 
 def print_summary(emulator) -> None:
+    from assets.sync_back.outbox import sent_tasks
+    from assets.warehouse.summary import warehouse_summary
+
     warehouse = DEFS.resources["warehouse"]
     print(f"{'object':<24}{'staged':>9}{'deleted':>9}{'in Salesforce':>15}")
     for name in [o for o in emulator.store.objects if o != "Project__c"]:
@@ -125,3 +128,16 @@ def print_summary(emulator) -> None:
         deleted = warehouse.scalar(f"select count(*) from staging.{table} where is_deleted")
         truth = emulator.store.count(emulator.store.objects[name])
         print(f"{name:<24}{staged:>9}{deleted:>9}{truth:>15}")
+
+    summary = warehouse_summary(warehouse)
+    print(f"\ndeals imported: {summary['deals']}")
+    for stage, count in summary["deals_by_pipeline_stage"].items():
+        print(f"  {stage:<28}{count:>6}")
+    print(f"deals skipped: {sum(summary['skips_by_reason'].values())}")
+    for reason, count in summary["skips_by_reason"].items():
+        print(f"  {reason:<28}{count:>6}")
+    tasks = sent_tasks(warehouse, 10)
+    print(f"\nfollow-up Tasks written to Salesforce (latest {len(tasks)}):")
+    for task in tasks:
+        print(f"  {task['task_id']}  {task['subject']!r} on {task['what_id']}, due "
+              f"{task['activity_date']}: {task['reason']}")

@@ -11,6 +11,7 @@ from datetime import datetime
 import dagster as dg
 
 from assets.salesforce.extract_asset import object_key
+from resources.staging.clock import to_utc_naive
 from resources.warehouse import WarehouseResource
 
 from .models import models
@@ -35,6 +36,8 @@ def model_key(name: str) -> dg.AssetKey:
 
 
 class WarehouseRunConfig(dg.Config):
+    """Run config of the deal_warehouse op; the defaults are what schedules and sensors use."""
+
     full_rebuild: bool = False  # rebuild every deal instead of only the changed ones
     as_of: str | None = None    # ISO timestamp the run is "as of" (replays, tests); default now
 
@@ -63,7 +66,11 @@ def build_warehouse_asset(settings) -> dg.AssetsDefinition:
     def deal_warehouse(context: dg.AssetExecutionContext, config: WarehouseRunConfig,
                        warehouse: WarehouseResource):
         full = config.full_rebuild or context.run.tags.get(FULL_REBUILD_TAG) == "true"
-        as_of = datetime.fromisoformat(config.as_of) if config.as_of else None
+        try:
+            as_of = to_utc_naive(datetime.fromisoformat(config.as_of)) if config.as_of else None
+        except ValueError:
+            raise dg.Failure(f"config as_of: {config.as_of!r} is not an ISO timestamp "
+                             "(e.g. 2026-03-31T23:59:59, UTC)") from None
         result = run_transforms(warehouse, settings, full_rebuild=full, as_of=as_of,
                                 log=context.log)
         yield from materialize_results(warehouse, settings, result, context.log)

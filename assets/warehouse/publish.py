@@ -32,6 +32,7 @@ def publish_snapshot(warehouse) -> Path | None:
         existing = set(connection.execute(sa.text(
             "select table_name from information_schema.tables where table_schema = :schema"),
             {"schema": SCHEMA}).scalars())
+        connection.execute(sa.text("set enable_progress_bar = false"))  # not into run logs
         connection.execute(sa.text(f"attach '{_literal(partial)}' as analyst_snapshot"))
         connection.execute(sa.text(f"create schema analyst_snapshot.{SCHEMA}"))
         for model in models():

@@ -68,6 +68,8 @@ def run_transforms(warehouse, settings, *, full_rebuild: bool = False,
     started = utc_now()
     as_of = as_of or started
     with warehouse.connection() as connection:
+        if warehouse.engine == "duckdb":
+            connection.execute(sa.text("set enable_progress_bar = false"))  # not into run logs
         create_tables(connection, warehouse.engine)
         state = read_state(connection)
         filled = refresh_source_views(connection, rule_columns(settings))

@@ -23,13 +23,14 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipelines.demo
 
+# The operations suite (tests/ops: real webserver, daemon, browser) runs with `make test-ops`.
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --ignore=tests/ops
 
 # The operations suite: real webserver, daemon and code server on a PostgreSQL instance, the
 # live emulator, and the UI in headless Chromium (Debian's package, installed here if missing).
 test-ops: install chromium
-	$(PY) -m pytest -q -m ops tests/ops
+	$(PY) -m pytest -q tests/ops
 
 # Debian's chromium for the browser test; apt-get needs root (CI runs as root). Nothing here
 # downloads a browser build. Not root and missing: the browser test says how to install it.

@@ -10,6 +10,7 @@
 from pathlib import Path
 
 import dagster as dg
+import sqlalchemy as sa
 
 from assets.salesforce.extract_asset import object_key
 from assets.warehouse.asset import model_key
@@ -30,8 +31,6 @@ def _reader(warehouse: WarehouseResource) -> WarehouseResource:
 
 def rules_fingerprints(warehouse: WarehouseResource, settings_path: str | None = None):
     """(current settings fingerprint, the one the last run used) or a SkipReason."""
-    import sqlalchemy as sa
-
     try:
         settings = load_settings(settings_path)
     except SettingsError as exc:

@@ -32,7 +32,8 @@ WAREHOUSE_VERSION = "1"  # bump to force a full rebuild after a change Python ma
 _log = logging.getLogger("dealsync.warehouse")
 
 # PostgreSQL lookups incremental runs make (DuckDB scans; its indexes slow bulk loads).
-STAGING_INDEXES = [("opportunity", "_extracted_at"), ("opportunity", "owner_id"),
+STAGING_INDEXES = [("opportunity", "_extracted_at"), ("opportunity", "_hard_deleted_at"),
+                   ("opportunity", "owner_id"),
                    ("opportunity", "account_id"), ("opportunity_versions", "_extracted_at"),
                    ("opportunity_versions", "id"), ("task", "what_id"), ("task", "_extracted_at"),
                    ("event", "what_id"), ("event", "_extracted_at"),
@@ -40,7 +41,12 @@ STAGING_INDEXES = [("opportunity", "_extracted_at"), ("opportunity", "owner_id")
                    ("opportunity_contact_role", "opportunity_id"),
                    ("opportunity_contact_role", "contact_id"),
                    ("opportunity_contact_role", "_extracted_at"), ("contact", "_extracted_at"),
-                   ("account", "_extracted_at")]
+                   ("account", "_extracted_at"), ("event", "start_date_time"),
+                   ("event", "activity_date"), ("email_message", "message_date"),
+                   ("task", "owner_id"), ("event", "owner_id")] + [
+                   (table, "_hard_deleted_at") for table in (
+                       "task", "event", "email_message", "opportunity_contact_role", "contact",
+                       "account")]
 
 
 @dataclass
@@ -84,9 +90,10 @@ def run_transforms(warehouse, settings, *, full_rebuild: bool = False,
         log.info(f"Warehouse run: {mode} ({why}); changes since {since.isoformat()}")
         result.warnings = mapping_warnings(connection)
         result.tombstoned_rows = tombstones.apply(connection, since)
-        previous = state.get("last_as_of")
-        params = {"as_of": as_of, "since": since,
-                  "previous_as_of": datetime.fromisoformat(previous) if previous else as_of,
+        previous = datetime.fromisoformat(state.get("last_as_of") or as_of.isoformat())
+        params = {"as_of": as_of, "since": since, "previous_as_of": previous,
+                  "next_day_after_previous": _next_midnight(previous),
+                  "next_day_after_as_of": _next_midnight(as_of),
                   "pipeline_daily_days": settings.warehouse.pipeline_daily_days}
         _build_all(connection, warehouse.engine, settings, mode, params, extra_scope)
         result.scope = int(connection.execute(sa.text("select count(*) from deal_scope")).scalar())
@@ -137,6 +144,19 @@ def create_tables(connection: sa.Connection, engine: str) -> None:
             if column in staged.get(table, {}):
                 connection.execute(sa.text(f"create index if not exists {table}_{column}_idx "
                                            f"on staging.{table} ({column})"))
+        analyze_stale_tables(connection)
+
+
+def analyze_stale_tables(connection: sa.Connection) -> None:
+    """PostgreSQL: refresh statistics that a backfill (or a switched-off autovacuum) left
+    stale. Without them the planner takes a million-row staging table for an empty one and
+    nests loops over it; ANALYZE samples, so it costs well under a second per table."""
+    stale = connection.execute(sa.text(
+        "select schemaname, relname from pg_stat_user_tables "
+        "where schemaname in ('staging', 'warehouse') "
+        "and n_mod_since_analyze > greatest(1000, n_live_tup / 10)")).all()
+    for schema, table in stale:
+        connection.execute(sa.text(f'analyze "{schema}"."{table}"'))
 
 
 def read_state(connection: sa.Connection) -> dict[str, str]:
@@ -180,6 +200,10 @@ def choose_mode(connection: sa.Connection, state: dict[str, str], build_fp: str,
     return "incremental", "only changed opportunities"
 
 
+def _next_midnight(moment: datetime) -> datetime:
+    return datetime.combine(moment.date() + timedelta(days=1), datetime.min.time())
+
+
 def _since(state: dict[str, str], settings) -> datetime:
     started = datetime.fromisoformat(state["last_started_at"])
     return started - timedelta(minutes=settings.warehouse.incremental_lookback_minutes)
@@ -198,22 +222,26 @@ def _build_all(connection: sa.Connection, engine: str, settings, mode: str, para
     if incremental and had_owners:
         _run_step(connection, "snapshot_owners")
     for model in models():
-        if model.name == "deal_classification":
-            _run_step(connection, "create_work_tables")
-            if extra_scope:
-                connection.execute(sa.text("insert into extra_scope (opportunity_id) values "
-                                           "(:id)"), [{"id": i} for i in extra_scope])
-            if incremental and had_owners:
-                _run_step(connection, "diff_owners")
-            else:
-                connection.execute(sa.text("create temporary table changed_owners "
-                                           "(user_id varchar)"))
-            _run_step(connection, "create_scope_changed" if incremental else "create_scope_full",
-                      params)
-            apply_custom_rules(connection, settings)
+        if model.name == "deal_classification":  # owners and stages are built: find the scope
+            _prepare_scope(connection, settings, incremental and had_owners, params, extra_scope)
         build_model(connection, engine, model, incremental, params, built.get(model.name, {}))
         if model.name == "deal_classification":
             _run_step(connection, "register_imports", params)
+
+
+def _prepare_scope(connection: sa.Connection, settings, incremental: bool, params: dict,
+                   extra_scope: list[str]) -> None:
+    """deal_scope (the opportunities to rebuild) and the custom-rule failures among them."""
+    _run_step(connection, "create_work_tables")
+    if extra_scope:
+        connection.execute(sa.text("insert into extra_scope (opportunity_id) values (:id)"),
+                           [{"id": i} for i in extra_scope])
+    if incremental:
+        _run_step(connection, "diff_owners")
+        _run_step(connection, "create_scope_changed", params)
+    else:
+        _run_step(connection, "create_scope_full", params)
+    apply_custom_rules(connection, settings)
 
 
 def build_model(connection: sa.Connection, engine: str, model: Model, incremental: bool,
@@ -237,6 +265,11 @@ def build_model(connection: sa.Connection, engine: str, model: Model, incrementa
         if engine == "postgres" and "opportunity_id" in declared:
             connection.execute(sa.text(f"create index if not exists {model.name}_opportunity_idx "
                                        f"on {table} (opportunity_id)"))
+    if engine == "postgres":
+        # The next models (and the next incremental run, before autovacuum gets to it) plan
+        # their joins on these statistics; without them PostgreSQL guesses tiny tables and
+        # picks nested loops over millions of rows.
+        connection.execute(sa.text(f"analyze {table}"))
 
 
 def _save_state(connection: sa.Connection, started: datetime, as_of: datetime, settings_fp: str,

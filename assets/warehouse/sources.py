@@ -18,8 +18,8 @@ V, B, I, D, DT, TS = "varchar", "boolean", "bigint", "double precision", "date",
 REMOVED = "is_removed"
 
 # view name -> (staging table, {column: type}). Every view also has `id`, `system_modstamp`,
-# `is_removed` and `_changed_at`: when the row was landed or marked hard-deleted, whichever is
-# later, which is what incremental runs select changed rows by.
+# `is_removed`, and `_extracted_at` (when the row was landed) and, but for the version history,
+# `_hard_deleted_at`: incremental runs select changed rows by these two.
 SOURCES: dict[str, tuple[str, dict[str, str]]] = {
     "user": ("user", {"name": V, "email": V, "is_active": B, "title": V, "department": V,
                       "manager_id": V}),
@@ -70,7 +70,9 @@ def refresh_source_views(connection: sa.Connection, extra_opportunity_columns: d
     staged = schema_columns(connection, "staging")
     filled: dict[str, list[str]] = {}
     for view, (table, columns) in SOURCES.items():
-        wanted = {**ALWAYS, **columns}
+        wanted = {**ALWAYS, **columns, "_extracted_at": TS}
+        if not view.endswith("_versions"):
+            wanted["_hard_deleted_at"] = TS
         if view == "opportunity":
             wanted.update(extra_opportunity_columns)
         present = staged.get(table, {})
@@ -80,8 +82,8 @@ def refresh_source_views(connection: sa.Connection, extra_opportunity_columns: d
                 "OpportunityStage and Opportunity extracted first (materialize the "
                 "salesforce assets, e.g. run the incremental_sync job)")
         select = [_column(name, kind, present) for name, kind in wanted.items()]
-        select += [_removed(present, view), _changed_at(present, view)]
-        missing = [name for name in wanted if name not in present]
+        select.append(_removed(present, view))
+        missing = [name for name in wanted if name not in present and not name.startswith("_")]
         if missing:
             filled[view] = missing
         body = (f"select {', '.join(select)} from staging.{quote(table)}" if present
@@ -95,14 +97,6 @@ def _column(name: str, kind: str, present: dict[str, str]) -> str:
     if name in present:
         return quote(name)
     return f"cast(null as {kind}) as {quote(name)}"
-
-
-def _changed_at(present: dict[str, str], view: str) -> str:
-    if "_extracted_at" not in present:
-        return "cast(null as timestamp) as _changed_at"
-    if view.endswith("_versions") or "_hard_deleted_at" not in present:
-        return "_extracted_at as _changed_at"
-    return "coalesce(_hard_deleted_at, _extracted_at) as _changed_at"
 
 
 def _removed(present: dict[str, str], view: str) -> str:

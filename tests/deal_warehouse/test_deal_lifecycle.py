@@ -102,7 +102,9 @@ def test_deals_across_ticks(org):
         "select * from warehouse.deal_time_in_stage where opportunity_id = :id", {"id": platform})}
     assert (in_stage["Qualification"]["entries"], in_stage["Qualification"]["is_current"]) == (
         2, True)
-    assert in_stage["Prospecting"]["days_in_stage"] > 300  # created 2025-01-10
+    assert in_stage["Prospecting"]["days_in_finished_visits"] > 300  # created 2025-01-10
+    assert in_stage["Prospecting"]["current_visit_started_at"] is None
+    assert in_stage["Qualification"]["current_visit_started_at"] is not None
     deals = by_id(org.warehouse, "deals")
     assert deals[platform]["amount"] == 65000.0
     assert deals[platform]["primary_contact_email"] == "hank.scorpio@initech.example"

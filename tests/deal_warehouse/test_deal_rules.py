@@ -1,9 +1,16 @@
 """Which opportunities become deals, and why the others are skipped: the rules org (fixture
 org in the emulator, extracted by the real extraction asset) under the real Dagster assets."""
 
+from datetime import datetime
+
+import duckdb
 import pytest
 
-from .support import by_id, ids_by_name, metadata, placement_problems, warehouse_settings
+from assets.warehouse.columns import schema_columns
+from assets.warehouse.models import models, tables
+
+from .support import (by_id, dump, ids_by_name, metadata, placement_problems, reset_warehouse,
+                      transform, warehouse_settings)
 
 IMPORTED = {"Initech - Platform", "Globex - Upgrade", "Initech - Reseller",
             "Initech - Support plan", "Globex - Analytics", "Globex - Side project"}
@@ -222,9 +229,6 @@ def test_metadata_reports_row_counts_and_counts_by_reason_and_stage(rules_org):
 
 
 def test_every_table_has_exactly_its_documented_columns(rules_org):
-    from assets.warehouse.columns import schema_columns
-    from assets.warehouse.models import models, tables
-
     rules_org.build(warehouse_settings(), "default")
     with rules_org.warehouse.connection() as connection:
         built = schema_columns(connection, "warehouse")
@@ -234,10 +238,6 @@ def test_every_table_has_exactly_its_documented_columns(rules_org):
 
 
 def test_duckdb_and_postgres_build_identical_tables(rules_org_duckdb, rules_org_postgres):
-    from datetime import datetime
-
-    from .support import dump, reset_warehouse, transform
-
     settings = warehouse_settings(
         stage_mapping={"Prospecting": "Early", "Qualification": "Early", "Closed Won": "Won",
                        "Legacy Discovery": "Early", "Value Proposition": "Middle",
@@ -246,21 +246,17 @@ def test_duckdb_and_postgres_build_identical_tables(rules_org_duckdb, rules_org_
                  "custom_fields": [{"field": "Region__c", "operator": "not_equals",
                                     "value": "APAC"}]})
     as_of = datetime(2031, 2, 1, 12, 0)  # one instant for both, so durations agree
-    tables = []
+    built = []
     for org in (rules_org_duckdb, rules_org_postgres):
         reset_warehouse(org.warehouse)
         transform(org.warehouse, settings, as_of=as_of)
-        tables.append(dump(org.warehouse))
+        built.append(dump(org.warehouse))
         org._last = (None, None)  # the next test rebuilds
-    assert tables[0] == tables[1]
-    assert len(tables[0]["deals"]) == 6 and len(tables[0]["deal_skips"]) == 3
+    assert built[0] == built[1]
+    assert len(built[0]["deals"]) == 6 and len(built[0]["deal_skips"]) == 3
 
 
 def test_a_duckdb_reader_gets_a_snapshot_published_after_each_run(rules_org_duckdb):
-    import duckdb
-
-    from .support import transform
-
     org = rules_org_duckdb
     settings = warehouse_settings(["ann.lee@acme-demo.com"], warehouse={"publish_snapshot": True})
     result = org.build(settings, "snapshot")

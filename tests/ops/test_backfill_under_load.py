@@ -6,13 +6,14 @@ concurrency error, the pools never ran more steps than their limits, nothing was
 twice, and the warehouse holds what Salesforce holds.
 """
 
+import json
 from collections import Counter
 
 import dagster as dg
 
 from pipelines.settings import load_settings
 
-from .conftest import SALESFORCE_API_SLOTS
+from .conftest import ARTIFACTS, SALESFORCE_API_SLOTS
 from .observe import (LOCK_OR_CONCURRENCY_ERROR, duplicate_versions, lock_or_concurrency_errors,
                       materializations_per_partition, org_state, overlap_by_pool, run_overlap,
                       staged_state, step_intervals, steps_blocked_by_pool)
@@ -71,6 +72,9 @@ def test_pools_and_run_limits_held(scenario, instance):
     assert runs_at_once["backfill"] <= 2 and runs_at_once["tick"] <= 1, runs_at_once
     assert runs_at_once["all"] <= 4, runs_at_once
     blocked = steps_blocked_by_pool(instance, runs)
+    (ARTIFACTS / "ops_limits.json").write_text(json.dumps(
+        {"steps_at_once": by_pool, "slots_sampled": scenario.pools, "runs_at_once": runs_at_once,
+         "steps_that_waited": dict(blocked)}, indent=2))
     print(f"\npool peaks (step overlap from the event log): {by_pool}"
           f"\npool peaks (sampled slot table): {scenario.pools}"
           f"\nsteps that waited for a slot: {dict(blocked)}"

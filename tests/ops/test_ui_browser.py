@@ -74,6 +74,7 @@ def test_asset_graph_shows_the_groups_and_partition_status(browser, deployment, 
     try:
         for group in GROUPS:  # collapsed group nodes, each with its asset count
             page.get_by_text(group, exact=True).last.wait_for()
+        page.get_by_text("fetching statuses").first.wait_for(state="detached")
         _screenshot(page, "ui_asset_groups.png")
         page.get_by_text("salesforce", exact=True).last.click()  # expand the group
         page.get_by_text("100% filled").first.wait_for()

@@ -37,8 +37,8 @@ horizon as (
     select
         cast(:as_of as date) as last_day,
         case
-            when cast(min(_changed_at) as date) > cast(:as_of as date) - (:pipeline_daily_days - 1)
-                then cast(min(_changed_at) as date)
+            when cast(min(_extracted_at) as date) > cast(:as_of as date) - (:pipeline_daily_days - 1)
+                then cast(min(_extracted_at) as date)
             else cast(:as_of as date) - (:pipeline_daily_days - 1)
         end as first_day
     from src_opportunity_versions

@@ -18,8 +18,8 @@
 --   exited_at timestamp: When it entered the next stage; null for the current stage.
 --   is_current boolean: The deal is in this stage now.
 --   is_closed_stage boolean: The stage is a closed one (won or lost).
---   days_in_stage double precision: Days from entry to exit; null for the current stage
---     (deal_time_in_stage counts it up to the run).
+--   days_in_stage double precision: Days from entry to exit; null for the visit in progress
+--     (deal_time_in_stage has its start).
 --   source varchar: first_seen (the stage at the first extraction) | change (seen changing).
 --   observed_at timestamp: SystemModstamp of the version the entry was seen in.
 with scoped_deals as (

@@ -6,8 +6,8 @@
 -- Grain: one row per Salesforce stage in the pipeline (stage_name)
 -- Materialization: table
 -- Columns:
---   stage_name varchar: Salesforce OpportunityStage.ApiName (= Opportunity.StageName), case-
---     sensitive.
+--   stage_name varchar: Salesforce OpportunityStage.ApiName (= Opportunity.StageName),
+--     case-sensitive.
 --   pipeline_stage varchar: The pipeline stage it maps to.
 --   sort_order bigint: Salesforce SortOrder of the stage.
 --   pipeline_sort_order bigint: Lowest sort_order among the stages mapped to the pipeline stage.

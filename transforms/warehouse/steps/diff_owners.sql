@@ -11,4 +11,6 @@ select user_id from (
     select * from previous_owners
     except
     select * from warehouse.owners
-) as removed_or_changed
+) as removed_or_changed;
+
+analyze changed_owners

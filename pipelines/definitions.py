@@ -6,6 +6,7 @@ from assets.salesforce.extract_asset import build_extract_asset
 from assets.salesforce.reconcile import build_reconcile_asset
 
 from .jobs import incremental_sync_job, reconcile_deletes_job
+from .ops_defs import ops_definitions
 from .resources import build_resources
 from .schedules import incremental_sync_schedule, reconcile_deletes_schedule
 from .settings import cached_settings
@@ -23,4 +24,4 @@ def defs() -> dg.Definitions:
         resources=build_resources(),
     )
     return dg.Definitions.merge(extraction, warehouse_definitions(settings),
-                                sync_back_definitions(settings))
+                                sync_back_definitions(settings), ops_definitions(settings))

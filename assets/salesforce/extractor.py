@@ -32,11 +32,9 @@ class ObjectRun:
     expected: int | None = None
 
     def add(self, result, window: Window, api: str) -> None:
-        """Count a landed window; `result` is None for a window that held no records."""
+        """Count a landed window."""
         self.apis.add(api)
         self.windows.append(window)
-        if result is None:
-            return
         self.landed += result.rows_landed
         self.inserted += result.inserted
         self.updated += result.updated
@@ -65,16 +63,22 @@ class Extractor:
                                      window_end=window.end, run_id=self.run_id, api=api)
         run.add(result, window, api)
 
-    def rest_tables(self, object_name: str, fields: dict[str, str], soql: str) -> Iterator:
+    def rest_tables(self, object_name: str, fields: dict[str, str], soql: str,
+                    expected: int | None = None) -> Iterator:
         pages = self.client.query_pages(soql, object=object_name, include_deleted=True)
-        return self._progress(object_name, (records_to_table(p, fields, object_name) for p in pages))
+        return self._progress(object_name, (records_to_table(p, fields, object_name) for p in pages),
+                              expected)
 
-    def _progress(self, object_name: str, tables: Iterator) -> Iterator:
-        """Log pages and records as they land, so a long backfill shows where it is."""
+    def _progress(self, object_name: str, tables: Iterator, expected: int | None = None) -> Iterator:
+        """Log pages and records against the COUNT() as they land, so a long backfill shows
+        where it is (`make demo` draws its progress bars from these lines)."""
         seen = 0
         for number, table in enumerate(tables, start=1):
             seen += table.num_rows
-            if number % 10 == 0:
+            if expected:
+                self.log.info(f"{object_name}: {number} pages, {seen} of {expected} records "
+                              f"({100 * seen // max(expected, 1)}%)")
+            elif number % 10 == 0:
                 self.log.info(f"{object_name}: {number} pages, {seen} records so far")
             yield table
 
@@ -87,11 +91,14 @@ class Extractor:
             run.expected = (run.expected or 0) + expected
             self.log.info(f"{object_name} {window.label()}: {expected} records expected")
             if expected == 0:
-                run.add(None, window, "rest")
+                # Land nothing, but create the staging tables: a first tick on a quiet object
+                # must still leave a (empty) table for the transforms and checks downstream.
+                self.land(run, fields, iter(()), window, "rest")
                 return
-            if expected > self.bulk_threshold and self._bulk(run, fields, soql, window):
+            if expected > self.bulk_threshold and self._bulk(run, fields, soql, window, expected):
                 return
-            self.land(run, fields, self.rest_tables(object_name, fields, soql), window, "rest")
+            self.land(run, fields, self.rest_tables(object_name, fields, soql, expected), window,
+                      "rest")
         except SalesforceCallError as exc:
             if not _is_timeout(exc) or window.seconds < 2 * MIN_WINDOW_SECONDS:
                 raise
@@ -101,18 +108,20 @@ class Extractor:
             self.extract_window(run, fields, first)
             self.extract_window(run, fields, second)
 
-    def _bulk(self, run: ObjectRun, fields: dict[str, str], soql: str, window: Window) -> bool:
+    def _bulk(self, run: ObjectRun, fields: dict[str, str], soql: str, window: Window,
+              expected: int) -> bool:
         """Land through Bulk 2.0; False (nothing landed) when Salesforce refuses the job."""
         object_name = run.object_name
         pages = self.client.bulk_query_pages(soql, object=object_name, include_deleted=True)
-        tables = self._progress(object_name, (csv_to_table(p, fields, object_name) for p in pages))
+        tables = self._progress(object_name, (csv_to_table(p, fields, object_name) for p in pages),
+                                expected)
         try:
             first = next(tables, None)
         except BulkUnavailable as exc:
             self.log.warning(f"{object_name}: Bulk API refused the query ({exc}); using REST")
             return False
         if first is None:
-            run.add(None, window, "bulk")
+            self.land(run, fields, iter(()), window, "bulk")
             return True
         self.land(run, fields, _chain(first, tables), window, "bulk")
         return True

@@ -61,7 +61,7 @@ def test_pools_and_run_limits_held(scenario, instance):
     by_pool = overlap_by_pool(step_intervals(instance, runs), _pools())
     assert by_pool["salesforce_api"]["max_concurrent"] <= SALESFORCE_API_SLOTS, by_pool
     assert by_pool["deal_warehouse"]["max_concurrent"] <= 1, by_pool
-    # The instance's own slot table agrees, and steps did wait for slots (the limit bit).
+    # The instance's own slot table agrees.
     assert scenario.pools["salesforce_api"]["claimed"] <= SALESFORCE_API_SLOTS, scenario.pools
     assert scenario.pools["deal_warehouse"]["claimed"] <= 1, scenario.pools
     records = instance.get_run_records()

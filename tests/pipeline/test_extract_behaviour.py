@@ -101,8 +101,8 @@ def test_reconciliation_marks_records_purged_from_the_recycle_bin(emulator, cont
 
 def test_schedule_requests_todays_partition_as_an_incremental_run():
     when = datetime(2026, 11, 21, 0, 10, tzinfo=timezone.utc)
-    with dg.build_schedule_context(scheduled_execution_time=when,
-                                   instance=dg.DagsterInstance.ephemeral()) as context:
+    with dg.instance_for_test() as instance, dg.build_schedule_context(
+            scheduled_execution_time=when, instance=instance) as context:
         request = incremental_sync_schedule(context)
     assert request.partition_key == "2026-11-21"
     assert request.tags == {"dealsync/mode": "incremental"}

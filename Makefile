@@ -23,22 +23,24 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipelines.demo
 
-# The operations suite (tests/ops: real webserver, daemon, browser) runs with `make test-ops`.
-test: install
-	$(PY) -m pytest -q --ignore=tests/ops
+# The whole suite, the operations tests (tests/ops: real code server, webserver and daemon on a
+# PostgreSQL instance, the UI in headless Chromium) included.
+test: install chromium
+	$(PY) -m pytest -q
 
-# The operations suite: real webserver, daemon and code server on a PostgreSQL instance, the
-# live emulator, and the UI in headless Chromium (Debian's package, installed here if missing).
+# The operations tests alone, when working on the deployment.
 test-ops: install chromium
 	$(PY) -m pytest -q tests/ops
 
-# Debian's chromium for the browser test; apt-get needs root (CI runs as root). Nothing here
-# downloads a browser build. Not root and missing: the browser test says how to install it.
+# Debian's chromium for the browser test, only when missing; apt-get needs root (CI runs as
+# root). Nothing here downloads a browser build. Not root and missing: the browser test says how
+# to install it (and fails under CI=true).
 CHROMIUM ?= /usr/bin/chromium
 chromium:
-	@test -x $(CHROMIUM) || { test "$$(id -u)" = 0 \
-	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-	  || echo "chromium missing: run 'apt-get install chromium' as root"
+	@test -x $(CHROMIUM) || { test "$$(id -u)" = 0 && echo "installing Debian's chromium" \
+	  && apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive \
+	     apt-get install -y -qq chromium >$(VENV)/chromium-install.log 2>&1; } \
+	  || echo "chromium missing: run 'apt-get install chromium' as root (log: $(VENV)/chromium-install.log)"
 
 # Webserver and daemon together (`dagster dev`) on the local SQLite instance, with the pool
 # limits the deployment uses (deploy/set-pools.sh).

@@ -19,6 +19,7 @@ from pathlib import Path
 import orjson
 
 from emulator.client import oauth_token, trusted_session
+from bench import run_benchmark
 
 SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, Type, OwnerId, AccountId, IsClosed, IsWon, "
         "Probability, ForecastCategoryName, LastActivityDate, CreatedDate, LastModifiedDate, "
@@ -116,4 +117,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_benchmark(main)

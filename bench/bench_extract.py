@@ -12,10 +12,11 @@ import json
 import os
 import random
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import run_benchmark
 
 SETTINGS = "extraction:\n  start_date: 1 days ago\n  safety_lag_minutes: 0\n"
 
@@ -88,4 +89,4 @@ def _landed(result) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_benchmark(main)

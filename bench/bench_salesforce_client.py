@@ -19,6 +19,7 @@ from emulator.app import Credentials
 from emulator.client import oauth_token, trusted_session
 from resources.salesforce import SalesforceResource
 from simple_salesforce import Salesforce
+from bench import run_benchmark
 
 SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, OwnerId, AccountId, IsClosed, IsWon, "
         "SystemModstamp, IsDeleted FROM Opportunity")
@@ -92,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_benchmark(main)

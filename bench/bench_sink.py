@@ -27,6 +27,7 @@ from emulator.client import Control, connect
 from pipelines.settings import Settings
 from resources.salesforce import SalesforceResource
 from resources.warehouse import WarehouseResource
+from bench import run_benchmark
 
 ORG = {"User": [{"_ref": "u", "Username": "rep@bench.example", "LastName": "Rep",
                  "Email": "rep@bench.example", "Alias": "rep", "TimeZoneSidKey": "Europe/Berlin"}],
@@ -125,4 +126,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_benchmark(main)

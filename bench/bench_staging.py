@@ -26,6 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bench import run_benchmark
+
 FIELDS = {
     "Id": "id", "IsDeleted": "boolean", "AccountId": "reference", "RecordTypeId": "reference",
     "IsPrivate": "boolean", "Name": "string", "Description": "textarea", "StageName": "picklist",
@@ -210,4 +212,4 @@ def _admin(url: str, statement: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_benchmark(main)

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import run_benchmark
+
 OUT = Path(__file__).resolve().parent / "out"
 OBJECTS = ["User", "OpportunityStage", "RecordType", "Account", "Contact", "Opportunity",
            "OpportunityContactRole", "Task", "Event", "EmailMessage"]
@@ -166,4 +168,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_benchmark(main)

@@ -52,7 +52,7 @@ def _records(request: Request) -> tuple[list[dict], bool]:
 def collection(app, request: Request, op: str) -> Response:
     records, all_or_none = _records(request)
     fixed_obj = sobject(app, request) if op == "upsert" else None
-    results, snapshots = [], []
+    results = []
     with app.store.lock:
         if all_or_none:
             app.store.con.execute("BEGIN TRANSACTION")

@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from . import ids
 from .schema import PICKLISTS, Field, ObjectDef
-from .soql_parser import Compare, FieldRef, InList, Logic, Not, SoqlError, Value, located
+from .soql_parser import FieldRef, InList, Logic, Not, SoqlError, Value, located
 from .store import quote
 
 TEXT_TYPES = {"string", "picklist", "multipicklist", "combobox", "textarea", "email", "phone",

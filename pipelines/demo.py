@@ -6,7 +6,6 @@ prints a summary. Runs go to the Dagster instance in $DAGSTER_HOME, so `make dev
 """
 
 import os
-import shutil
 import sys
 import time
 from datetime import datetime, timezone

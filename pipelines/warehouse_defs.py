@@ -15,7 +15,7 @@ from assets.salesforce.extract_asset import object_key
 from assets.warehouse.asset import FULL_REBUILD_TAG, GROUP, build_warehouse_asset
 from assets.warehouse.asset import materialize_results as _materialize_results
 from assets.warehouse.purge import PurgeRequest, PurgeRequestError, purge
-from resources.warehouse import WarehouseResource
+from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 from .backfill_period import JOB_NAME as BACKFILL_JOB
 from .warehouse_sensors import build_sensors
@@ -41,7 +41,7 @@ class PurgeConfig(dg.Config):
 
 
 def build_purge_job(settings) -> dg.JobDefinition:
-    @dg.op(name="purge_subject", pool="deal_warehouse",
+    @dg.op(name="purge_subject", pool=WAREHOUSE_POOL,
            description="Erase a deal or a person from staging and the warehouse; tombstone it.")
     def purge_subject(context: dg.OpExecutionContext, config: PurgeConfig,
                       warehouse: WarehouseResource) -> dg.Output:

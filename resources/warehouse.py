@@ -25,17 +25,21 @@ from resources.staging.naming import column_name, quote, table_name
 from resources.staging.schema import BatchSchemaError, SchemaDriftError
 from resources.staging.sql_files import execute_file, split_statements
 
-__all__ = ["WarehouseResource", "LandResult", "SchemaDriftError", "BatchSchemaError",
+__all__ = ["WarehouseResource", "WAREHOUSE_POOL", "LandResult", "SchemaDriftError", "BatchSchemaError",
            "WarehouseConfigError", "WarehouseLockTimeout", "table_name", "column_name"]
 
 _log = dg.get_dagster_logger("dealsync.warehouse")
+
+# The Dagster pool of every step that writes the deal warehouse (transforms, checks, the outbox,
+# purges): DuckDB has one writer, so deploy/set-pools.sh gives it one slot.
+WAREHOUSE_POOL = "deal_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
     """Warehouse connections plus the staging layer (every extracted version + current state)."""
 
     engine: str = Field(default="duckdb", description="'duckdb' or 'postgres'.")
-    duckdb_path: str = Field(default="data/warehouse.duckdb",
+    duckdb_path: str = Field(default="data/dealsync.duckdb",
                              description="DuckDB database file (engine='duckdb').")
     postgres_url: str | None = Field(
         default=None, description="SQLAlchemy URL for engine='postgres'; pass "

@@ -8,6 +8,8 @@ os.environ["DEALSYNC_CONFIG"] = str(Path(__file__).parent / "fixtures" / "settin
 
 import pytest  # noqa: E402
 
+from emulator.client import Control
+from emulator.server import Emulator
 from resources.warehouse import WarehouseResource
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
 
@@ -47,6 +49,30 @@ def postgres_warehouse(postgres_url: str) -> WarehouseResource:
 def warehouse(request) -> WarehouseResource:
     """The same test on both engines; Postgres is only started when a postgres case runs."""
     return request.getfixturevalue(f"{request.param}_warehouse")
+
+
+# ##### EMULATOR FIXTURES
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """One demo org for the suites that only read it or undo what they change (emulator
+    fidelity, resources). Suites that need an org of their own override this fixture."""
+    with Emulator(org="demo", scale="small", seed=7,
+                  state_dir=tmp_path_factory.mktemp("emulator")) as emu:
+        yield emu
+
+
+@pytest.fixture
+def control(emulator):
+    """The emulator's control API, starting each test with no armed faults and zeroed counters,
+    and leaving the org healthy (no faults, quota restored) for the next test."""
+    ctl = Control(emulator.base_url, emulator.ca_path)
+    ctl.clear_faults()
+    ctl.reset_counters()
+    yield ctl
+    ctl.clear_faults()
+    ctl.limits(daily_max=1_000_000, used=0)
 
 
 # ##### PROCESS EXIT

@@ -16,7 +16,7 @@ from assets.salesforce.extract_asset import object_key
 from assets.sync_back import sql
 from assets.sync_back.assets import OUTBOX_KEY
 from resources.staging.naming import table_name
-from resources.warehouse import WarehouseResource
+from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 from . import batches as b
 from .gx_runner import Docs, prune_docs, validate
@@ -95,7 +95,8 @@ def build_staging_checks(settings) -> dg.AssetChecksDefinition:
                     f"(warning) {name} synced within {checks.freshness_minutes} minutes.")
         for name in objects]
 
-    @dg.multi_asset_check(specs=specs, name="staging_quality", can_subset=True)
+    @dg.multi_asset_check(specs=specs, name="staging_quality", can_subset=True,
+                          pool=WAREHOUSE_POOL)
     def staging_quality(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         fresh_after = (datetime.now(timezone.utc).replace(tzinfo=None)
                        - timedelta(minutes=checks.freshness_minutes))
@@ -118,7 +119,7 @@ def build_staging_checks(settings) -> dg.AssetChecksDefinition:
 def build_deals_check(settings) -> dg.AssetChecksDefinition:
     checks = settings.sync_back.checks
 
-    @dg.asset_check(asset=DEALS_KEY, name=CHECK_NAME, blocking=True,
+    @dg.asset_check(asset=DEALS_KEY, name=CHECK_NAME, blocking=True, pool=WAREHOUSE_POOL,
                     additional_deps=[DEAL_SKIPS_KEY, OWNERS_KEY, STAGES_KEY],
                     description="GX: deal Ids valid and unique; owner in owners, stage in "
                                 "stages; amount >= 0 or null; close date valid; every "
@@ -135,7 +136,7 @@ def build_deals_check(settings) -> dg.AssetChecksDefinition:
 def build_deal_skips_check(settings) -> dg.AssetChecksDefinition:
     checks = settings.sync_back.checks
 
-    @dg.asset_check(asset=DEAL_SKIPS_KEY, name=CHECK_NAME, blocking=True,
+    @dg.asset_check(asset=DEAL_SKIPS_KEY, name=CHECK_NAME, blocking=True, pool=WAREHOUSE_POOL,
                     description="GX: skipped opportunity Ids valid and unique, each with a "
                                 "reason; no row-count drop beyond the allowed share.")
     def deal_skips_quality(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
@@ -150,7 +151,7 @@ def build_deal_skips_check(settings) -> dg.AssetChecksDefinition:
 def build_outbox_check(settings) -> dg.AssetChecksDefinition:
     checks = settings.sync_back.checks
 
-    @dg.asset_check(asset=OUTBOX_KEY, name=CHECK_NAME, blocking=True,
+    @dg.asset_check(asset=OUTBOX_KEY, name=CHECK_NAME, blocking=True, pool=WAREHOUSE_POOL,
                     description="GX: rows to send have a valid WhatId or WhoId, a subject and a "
                                 "YYYY-MM-DD due date. Any bad row warns (the sink fails only "
                                 "that row); more than "

@@ -7,7 +7,7 @@ that fails on either (or on staging) in the same run keeps the sink from running
 import dagster as dg
 
 from resources.salesforce import SalesforceResource
-from resources.warehouse import WarehouseResource
+from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 from . import sql
 from .errors import SyncBackConfigError
@@ -24,6 +24,7 @@ def build_outbox_asset(settings) -> dg.AssetsDefinition:
     rules = settings.sync_back.rules
 
     @dg.asset(key=OUTBOX_KEY, group_name=GROUP, deps=[DEALS_KEY], kinds={"sql"},
+              pool=WAREHOUSE_POOL,
               description="The outbox: one row per follow-up Task to write to Salesforce, from "
                           "the follow-up rules and from rows other systems insert.")
     def sync_back_tasks(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

@@ -10,10 +10,10 @@ from datetime import date, datetime, timezone
 import pyarrow as pa
 import sqlalchemy as sa
 
+from resources.salesforce_ids import normalize_id
 from resources.staging.bulk import copy_into
 
 from . import sql
-from .ids import normalize_id
 from .rules import OUTBOX_COLUMNS, matching_deals, task_row
 
 DELIVERY_STATUSES = ("pending", "in_flight", "retrying", "sent", "failed")

@@ -12,7 +12,7 @@ import dagster as dg
 
 from assets.salesforce.extract_asset import object_key
 from resources.staging.clock import to_utc_naive
-from resources.warehouse import WarehouseResource
+from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 from .models import models
 from .publish import publish_snapshot
@@ -60,7 +60,7 @@ def _schema(model) -> dg.TableSchema:
 
 
 def build_warehouse_asset(settings) -> dg.AssetsDefinition:
-    @dg.multi_asset(name="deal_warehouse", specs=_specs(settings), pool="deal_warehouse",
+    @dg.multi_asset(name="deal_warehouse", specs=_specs(settings), pool=WAREHOUSE_POOL,
                     description="Builds the deal warehouse from staging: incremental by "
                     "default, a full rebuild on request or when the rules change.")
     def deal_warehouse(context: dg.AssetExecutionContext, config: WarehouseRunConfig,

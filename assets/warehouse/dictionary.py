@@ -66,7 +66,9 @@ Salesforce or purged.
 **Purge.** The `purge_personal_data` job erases one deal (`opportunity_id`) or one person
 (`contact_id` or `email`) from staging and the warehouse in one transaction and tombstones the
 records (`purge_tombstones`, Id hashes only), so later syncs cannot bring them back;
-`purge_log` records the request without personal data.
+`purge_log` records the request without personal data. In the sync-back outbox, unsent
+follow-ups of the subject are deleted; a Task already sent keeps its key and Task Id (so it is
+never sent twice) but loses its contact link and text.
 
 **Runs.** The models run after every extraction tick, as Dagster assets in the group
 `deal_warehouse`. A run is incremental (only opportunities whose inputs changed since the

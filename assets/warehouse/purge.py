@@ -14,18 +14,17 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from resources.salesforce_ids import checked_id
 from resources.staging.clock import utc_now
 from resources.staging.schema import existing_columns
-from resources.staging.sql_files import split_statements
+from resources.staging.sql_files import execute_file, split_statements
 
 from .models import step_sql
 from .runner import RunResult, run_transforms
 
 OBJECTS = ("opportunity", "contact", "opportunity_contact_role", "task", "event",
            "email_message")
-_ID = re.compile(r"^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$")
 _ID_LIKE = re.compile(r"\b[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}([a-zA-Z0-9]{3})?\b")
-_CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 
 
 class PurgeRequestError(ValueError):
@@ -52,7 +51,7 @@ class PurgeRequest:
             if "@" not in value:
                 raise PurgeRequestError(f"email: {raw!r} is not an email address")
         else:
-            value = to18(raw.strip())
+            value = checked_id(raw.strip())
             prefix = "006" if key == "opportunity_id" else "003"
             if value is None or not value.startswith(prefix):
                 raise PurgeRequestError(f"{key}: {raw!r} is not a Salesforce "
@@ -68,19 +67,6 @@ class PurgeRequest:
                                     "the ticket number (e.g. GDPR-2025-042)")
         kind = "email" if key == "email" else key.removesuffix("_id")
         return cls(kind, value, reference)
-
-
-def to18(value: str) -> str | None:
-    """The 18-character, case-safe form of a 15- or 18-character Salesforce Id."""
-    if not _ID.match(value):
-        return None
-    suffix = ""
-    for chunk in range(3):
-        flags = sum(1 << i for i, ch in enumerate(value[chunk * 5:chunk * 5 + 5]) if ch.isupper())
-        suffix += _CHECKSUM[flags]
-    if len(value) == 18 and value[15:].upper() != suffix:
-        return None
-    return value[:15] + suffix
 
 
 @dataclass
@@ -105,6 +91,7 @@ def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
         affected = [r for r in connection.execute(
             sa.text(step_sql("purge_affected_deals"))).scalars() if r]
         removed = _delete_staged(connection)
+        removed.update(_erase_sync_back(connection))
         outcome["removed"] = removed
         outcome["records"] = int(connection.execute(
             sa.text("select count(*) from purge_targets")).scalar())
@@ -122,6 +109,17 @@ def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
         # Write the deletion into the database file now, not only into its WAL.
         warehouse.execute("checkpoint")
     return PurgeResult(request_id, outcome["records"], outcome["removed"], run)
+
+
+def _erase_sync_back(connection: sa.Connection) -> dict[str, int]:
+    """Outbox rows of the subject (purge_sync_back.sql); none while sync-back has never run."""
+    if not execute_file(connection, "select_table_exists",
+                        {"schema": "sync_back", "name": "sync_back_tasks"}).scalar():
+        return {}
+    for statement in split_statements(step_sql("purge_sync_back")):
+        connection.execute(sa.text(statement))
+    erased = int(connection.execute(sa.text("select count(*) from purge_outbox_rows")).scalar())
+    return {"sync_back.sync_back_tasks": erased} if erased else {}
 
 
 def _delete_staged(connection: sa.Connection) -> dict[str, int]:

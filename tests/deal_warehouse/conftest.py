@@ -27,3 +27,12 @@ def rules_org_postgres(tmp_path_factory, request) -> OrgRun:
 def rules_org(request) -> OrgRun:
     """The rules org, extracted once per module and engine; tests reset the warehouse schema."""
     return request.getfixturevalue(f"rules_org_{request.param}")
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def org(request, tmp_path) -> OrgRun:
+    """A fresh copy of the rules org per test, for tests that change it in Salesforce."""
+    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
+    run = OrgRun(ORGS / "deal_rules.json", request.param, tmp_path, server)
+    yield run
+    run.close()

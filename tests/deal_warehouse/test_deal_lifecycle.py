@@ -5,27 +5,16 @@ from the emulator followed by the real warehouse assets."""
 import time
 from datetime import datetime, timezone
 
-import pytest
-
 from emulator.client import Control
-from tests.support.pipeline import extract
-from tests.support.pipeline import test_settings as suite_settings
+from tests.support.pipeline import extract, suite_settings
 
-from .support import (ORGS, OrgRun, by_id, dump, ids_by_name, metadata, placement_problems,
-                      transform, warehouse_settings)
+from .support import (by_id, dump, ids_by_name, metadata, placement_problems, transform,
+                      warehouse_settings)
 
 EVERYONE = ["ann.lee@acme-demo.com", "ben.ortiz@acme-demo.com", "dan.wu@acme-demo.com",
             "eve.moreau@acme-demo.com"]
 # No lookback: each incremental run then rebuilds exactly the opportunities that changed.
 NO_LOOKBACK = {"incremental_lookback_minutes": 0, "publish_snapshot": False}
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def org(request, tmp_path):
-    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
-    run = OrgRun(ORGS / "deal_rules.json", request.param, tmp_path, server)
-    yield run
-    run.close()
 
 
 def _tick(org, settings, as_of=None):

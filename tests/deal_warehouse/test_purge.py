@@ -4,26 +4,16 @@ later syncs do not bring them back, and the audit log holds no personal data."""
 import time
 
 import dagster as dg
-import pytest
 
+from assets.sync_back.sql import ensure_tables
 from emulator.client import Control
 from pipelines.warehouse_defs import build_purge_job
-from tests.support.pipeline import extract
-from tests.support.pipeline import test_settings as suite_settings
+from tests.support.pipeline import extract, suite_settings
 
-from .support import (ORGS, OrgRun, by_id, ids_by_name, placement_problems, transform,
-                      warehouse_settings)
+from .support import by_id, ids_by_name, placement_problems, transform, warehouse_settings
 
 EVERYONE = ["ann.lee@acme-demo.com", "ben.ortiz@acme-demo.com", "dan.wu@acme-demo.com",
             "eve.moreau@acme-demo.com"]
-
-
-@pytest.fixture(params=["duckdb", "postgres"])
-def org(request, tmp_path):
-    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
-    run = OrgRun(ORGS / "deal_rules.json", request.param, tmp_path, server)
-    yield run
-    run.close()
 
 
 def _purge(org, settings, **config) -> dg.ExecuteInProcessResult:
@@ -47,6 +37,25 @@ def _warehouse_text(org) -> str:
                      for row in org.warehouse.query(f"select * from warehouse.{t}"))
 
 
+def _queue_follow_ups(org, platform: str, upgrade: str, jill: str) -> None:
+    """Outbox rows that link the subjects: a pending one for the deal, a sent one for Jill."""
+    ensure_tables(org.warehouse)
+    rows = [("pending-platform", platform, None, "Call Initech", "pending", None),
+            ("sent-jill", upgrade, jill, "Call Jill Quist", "sent", "00T000000000001AAA"),
+            ("other", upgrade, None, "Call about Upgrade", "pending", None)]
+    for key, what_id, who_id, subject, status, task_id in rows:
+        org.warehouse.execute(
+            "insert into sync_back.sync_back_tasks (sync_key, opportunity_id, what_id, who_id, "
+            "subject, activity_date, sync_status, task_id) values (:key, :what_id, :what_id, "
+            ":who_id, :subject, '2026-12-01', :status, :task_id)",
+            {"key": key, "what_id": what_id, "who_id": who_id, "subject": subject,
+             "status": status, "task_id": task_id})
+    org.warehouse.execute(
+        "insert into sync_back.sync_back_log (run_id, sync_key, attempt, status, task_id, "
+        "message, api, logged_at) values ('r1', 'sent-jill', 1, 'sent', '00T000000000001AAA', "
+        "'created Call Jill Quist', 'composite', current_timestamp)")
+
+
 def test_purged_deal_and_person_are_gone_and_stay_gone(org):
     control = Control(org.emulator.base_url, org.emulator.ca_path)
     settings = warehouse_settings(EVERYONE)
@@ -61,6 +70,7 @@ def test_purged_deal_and_person_are_gone_and_stay_gone(org):
         "union select id from staging.opportunity_contact_role where opportunity_id = :id",
         {"id": platform})}
     assert len(platform_rows) == 8
+    _queue_follow_ups(org, platform, upgrade, jill)
 
     # A deal, by its 15-character Id as copied from a Salesforce URL.
     result = _purge(org, settings, opportunity_id=platform[:15], request_reference="GDPR-2026-001")
@@ -80,6 +90,14 @@ def test_purged_deal_and_person_are_gone_and_stay_gone(org):
     assert (deal["primary_contact_id"], deal["contact_count"]) == (None, 0)
     assert (deal["email_count"], deal["activity_count"]) == (0, 0)  # her email and call
     assert "Jill" not in _warehouse_text(org) and "jill" not in _warehouse_text(org).lower()
+    # The outbox: unsent rows of the deal and the person are gone; the sent Task keeps its key
+    # and Task Id (exactly-once) without the person's link or text; other rows are untouched.
+    outbox = {r["sync_key"]: r for r in org.warehouse.query("select * from sync_back.sync_back_tasks")}
+    assert set(outbox) == {"sent-jill", "other"}
+    assert (outbox["sent-jill"]["task_id"], outbox["sent-jill"]["who_id"],
+            outbox["sent-jill"]["subject"]) == ("00T000000000001AAA", None, None)
+    assert outbox["other"]["subject"] == "Call about Upgrade"
+    assert "Jill" not in repr(org.warehouse.query("select * from sync_back.sync_back_log"))
 
     # Salesforce still has both, and they change: the next syncs must not bring them back.
     time.sleep(1.1)

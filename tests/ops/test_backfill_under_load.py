@@ -21,9 +21,10 @@ from .tick_location import defs as location_defs
 
 
 def _pools() -> dict[str, str]:
-    """op name -> pool, from the code location itself."""
+    """op name -> pool, from the code location itself (assets and asset checks)."""
     d = location_defs()
-    return {a.op.name: a.op.pool for a in d.assets if hasattr(a, "op") and a.op.pool}
+    nodes = [*d.assets, *(d.asset_checks or [])]
+    return {n.op.name: n.op.pool for n in nodes if hasattr(n, "op") and n.op.pool}
 
 
 def test_pool_limits_are_set_by_the_deploy_script(deployment, instance):

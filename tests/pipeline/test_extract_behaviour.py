@@ -5,23 +5,9 @@ import time
 from datetime import datetime, timezone
 
 import dagster as dg
-import pytest
 
-from emulator.client import Control
-from emulator.server import Emulator
 from pipelines.schedules import incremental_sync_schedule
-from tests.support.pipeline import emulator_rows, extract, reconcile, staged_rows, test_settings
-
-
-@pytest.fixture
-def emulator(tmp_path):
-    with Emulator(org="demo", scale="small", seed=3, state_dir=tmp_path / "emu") as emu:
-        yield emu
-
-
-@pytest.fixture
-def control(emulator):
-    return Control(emulator.base_url, emulator.ca_path)
+from tests.support.pipeline import emulator_rows, extract, reconcile, staged_rows, suite_settings
 
 
 def _a(emulator, object_name: str, n: int = 0) -> str:
@@ -43,7 +29,7 @@ def test_a_tick_costs_two_api_calls_for_ten_objects(emulator, control, duckdb_wa
 def test_refused_bulk_job_falls_back_to_rest(emulator, control, duckdb_warehouse):
     control.fault(kind="error", rate=1.0, status=400, code="API_ERROR", method="POST",
                   message="Implementation restriction: Bulk API is not enabled", match="/jobs/query")
-    result = extract(emulator, duckdb_warehouse, test_settings(bulk_threshold=100))
+    result = extract(emulator, duckdb_warehouse, suite_settings(bulk_threshold=100))
     assert result.success
     apis = {e.materialization.metadata["api"].value for e in result.get_asset_materialization_events()}
     assert "bulk" not in apis and "rest" in apis

@@ -1,28 +1,17 @@
 """Backfill, then incremental ticks while the org changes: staging must equal the emulator."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-import pytest
-
-from emulator.client import Control
-from emulator.server import Emulator
 from tests.support.pipeline import emulator_rows, extract, staged_rows
 
 CHECKED = ["SystemModstamp", "StageName", "Amount", "IsDeleted", "Name"]
-
-
-@pytest.fixture
-def emulator(tmp_path):
-    with Emulator(org="demo", scale="small", seed=11, state_dir=tmp_path / "emu") as emu:
-        yield emu
 
 
 def _iso(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_backfill_then_ticks_converge_to_the_emulator(emulator, warehouse):
-    control = Control(emulator.base_url, emulator.ca_path)
+def test_backfill_then_ticks_converge_to_the_emulator(emulator, control, warehouse):
     result = extract(emulator, warehouse)
     assert result.success
     assert staged_rows(warehouse, "Opportunity", CHECKED) == emulator_rows(emulator, "Opportunity", CHECKED)
@@ -54,8 +43,8 @@ def test_backfill_then_ticks_converge_to_the_emulator(emulator, warehouse):
 def test_bulk_backfill_lands_the_same_rows_as_rest(emulator, duckdb_warehouse, tmp_path):
     """A threshold of 100 sends every window through Bulk 2.0 CSV (multi-line text included)."""
     from resources.warehouse import WarehouseResource
-    from tests.support.pipeline import test_settings
-    bulk = extract(emulator, duckdb_warehouse, test_settings(bulk_threshold=100))
+    from tests.support.pipeline import suite_settings
+    bulk = extract(emulator, duckdb_warehouse, suite_settings(bulk_threshold=100))
     apis = {e.materialization.metadata["api"].value for e in bulk.get_asset_materialization_events()}
     assert "bulk" in apis
     rest_wh = WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "rest.duckdb"))

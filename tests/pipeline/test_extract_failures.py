@@ -8,27 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from emulator.client import Control
-from emulator.server import Emulator
 from pipelines.settings import ObjectSettings
 from resources.warehouse import WarehouseResource
-from tests.support.pipeline import emulator_rows, extract, staged_rows, test_settings
+from tests.support.pipeline import emulator_rows, extract, staged_rows, suite_settings
 
 CHECKED = ["SystemModstamp", "StageName", "Amount", "IsDeleted"]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def emulator(tmp_path):
-    with Emulator(org="demo", scale="small", seed=5, state_dir=tmp_path / "emu") as emu:
-        yield emu
-
-
-@pytest.fixture
-def control(emulator):
-    return Control(emulator.base_url, emulator.ca_path)
 
 
 def _converged(emulator, warehouse) -> None:
@@ -114,7 +99,7 @@ def test_exhausted_limit_stops_the_tick_cleanly_and_the_next_tick_catches_up(emu
 
 
 def test_a_field_added_in_salesforce_becomes_a_column(emulator, control, warehouse):
-    settings = test_settings()
+    settings = suite_settings()
     settings.objects["Opportunity"] = ObjectSettings(fields="all")
     assert extract(emulator, warehouse, settings).success
     control.add_field("Opportunity", "Churn_Risk__c", "string", 40)

@@ -1,13 +1,11 @@
 """A fresh deployment: the schedule is on by default, so the first tick can come before any
 backfill. It must leave a staging table for every object, even one with nothing to read."""
 
-from emulator.server import Emulator
 from resources.staging.naming import table_name
 from tests.support.pipeline import extract
 
 
-def test_first_tick_without_backfill_creates_every_staging_table(tmp_path, duckdb_warehouse):
-    with Emulator(org="demo", scale="small", seed=9, state_dir=tmp_path / "emu") as emulator:
-        assert extract(emulator, duckdb_warehouse, incremental=True).success
-        for name in ("Account", "Opportunity", "Task", "EmailMessage"):
-            assert duckdb_warehouse.table_exists("staging", table_name(name)), name
+def test_first_tick_without_backfill_creates_every_staging_table(emulator, duckdb_warehouse):
+    assert extract(emulator, duckdb_warehouse, incremental=True).success
+    for name in ("Account", "Opportunity", "Task", "EmailMessage"):
+        assert duckdb_warehouse.table_exists("staging", table_name(name)), name

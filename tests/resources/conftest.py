@@ -1,32 +1,12 @@
-"""One emulated demo org per session, reached over HTTPS by the unmodified simple-salesforce."""
+"""SalesforceResource against the shared demo org (tests/conftest.py), over HTTPS."""
 
 import pytest
 
-from emulator.client import Control
-from emulator.server import Emulator
 from resources.salesforce import SalesforceResource
 
 # Tiny delays keep retry tests fast; the backoff shape is the production one.
 FAST = {"retry_base_delay": "0.01", "retry_max_delay": "0.05", "bulk_poll_seconds": "0.05",
         "request_timeout": "10"}
-
-
-@pytest.fixture(scope="session")
-def emulator(tmp_path_factory):
-    with Emulator(org="demo", scale="small", seed=7,
-                  state_dir=tmp_path_factory.mktemp("salesforce-emulator")) as emu:
-        yield emu
-
-
-@pytest.fixture
-def control(emulator):
-    ctl = Control(emulator.base_url, emulator.ca_path)
-    ctl.clear_faults()
-    ctl.reset_counters()
-    yield ctl
-    # Leave the org healthy for the next test: no armed faults, quota restored.
-    ctl.clear_faults()
-    ctl.limits(daily_max=1_000_000, used=0)
 
 
 @pytest.fixture

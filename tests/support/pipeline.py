@@ -20,7 +20,7 @@ class RemoteEmulator:
         self.base_url, self.ca_path, self.credentials = base_url, ca_path, Credentials()
 
 
-def test_settings(**extraction) -> Settings:
+def suite_settings(**extraction) -> Settings:
     """The suite's settings (tests/fixtures/settings/test.yaml) with extraction overrides."""
     base = load_settings().model_dump()
     base["extraction"].update(extraction)
@@ -43,7 +43,7 @@ def extract(emulator, warehouse, settings: Settings | None = None, *, first: str
             last: str | None = None, incremental: bool = False, instance=None,
             raise_on_error: bool = True, selection=None, **resource_overrides):
     """Backfill the partition range [first, last] (days), or run one incremental tick."""
-    settings = settings or test_settings()
+    settings = settings or suite_settings()
     tags = {MODE_TAG: "incremental"} if incremental else {
         ASSET_PARTITION_RANGE_START_TAG: first or settings.extraction.first_day().isoformat(),
         ASSET_PARTITION_RANGE_END_TAG: last or today_key()}
@@ -55,7 +55,7 @@ def extract(emulator, warehouse, settings: Settings | None = None, *, first: str
 
 
 def reconcile(emulator, warehouse, settings: Settings | None = None):
-    settings = settings or test_settings()
+    settings = settings or suite_settings()
     return dg.materialize([build_reconcile_asset(settings)],
                           resources={"salesforce": salesforce_for(emulator), "warehouse": warehouse})
 

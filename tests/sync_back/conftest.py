@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 
-from emulator.client import Control
 from emulator.server import Emulator
 
 from .org import write_org
@@ -12,19 +11,10 @@ from .support import today
 
 
 @pytest.fixture(scope="session")
-def sync_org(tmp_path_factory):
+def emulator(tmp_path_factory):
     state = tmp_path_factory.mktemp("sync-back-emulator")
     with Emulator(org=str(write_org(state, today())), state_dir=state) as emu:
         yield emu
-
-
-@pytest.fixture
-def control(sync_org):
-    ctl = Control(sync_org.base_url, sync_org.ca_path)
-    ctl.clear_faults()
-    ctl.reset_counters()
-    yield ctl
-    ctl.clear_faults()
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_clean_staging_table_passes_and_links_its_data_docs_page(warehouse, tmp_
     assert metadata["validated_in"] == {"postgres": "PostgreSQL (in the database)",
                                         "duckdb": "pandas (from DuckDB)"}[warehouse.engine]
     page = Path(metadata["data_docs"].removeprefix("file://"))
-    assert page.is_file() and f"staging_opportunity" in page.read_text()
+    assert page.is_file() and "staging_opportunity" in page.read_text()
 
 
 def test_bad_ids_fail_with_error_count_and_sample_ids(warehouse, tmp_path):

@@ -21,33 +21,33 @@ def _warehouse_spec(warehouse) -> dict:
     return {"engine": "postgres", "postgres_url": warehouse.postgres_url}
 
 
-def _kill_sink_after_write(sync_org, warehouse, options: dict) -> subprocess.CompletedProcess:
-    spec = {"base_url": sync_org.base_url, "ca_path": str(sync_org.ca_path),
+def _kill_sink_after_write(emulator, warehouse, options: dict) -> subprocess.CompletedProcess:
+    spec = {"base_url": emulator.base_url, "ca_path": str(emulator.ca_path),
             "warehouse": _warehouse_spec(warehouse), "sync_back": options}
     return subprocess.run([sys.executable, "-m", "tests.sync_back.crash_sink", json.dumps(spec)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("engine, path", [("duckdb", "lookup"), ("postgres", "upsert")])
-def test_sink_killed_after_the_write_leaves_no_duplicate(sync_org, control, prefix, request,
+def test_sink_killed_after_the_write_leaves_no_duplicate(emulator, control, prefix, request,
                                                          engine, path):
     warehouse = request.getfixturevalue(f"{engine}_warehouse")
-    opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
+    opp = record_ids(emulator, "Opportunity")["Globex - Renewal"]
     keys = [prefix + str(i) for i in range(5)]
     queue(warehouse, [task_row(k, opp) for k in keys])
 
-    crashed = _kill_sink_after_write(sync_org, warehouse, PATHS[path])
+    crashed = _kill_sink_after_write(emulator, warehouse, PATHS[path])
 
     assert crashed.returncode == -9, crashed.stdout + crashed.stderr
     assert "killing the sink" in crashed.stdout
-    assert len(salesforce_tasks(sync_org, prefix)) == 5           # Salesforce has them...
+    assert len(salesforce_tasks(emulator, prefix)) == 5           # Salesforce has them...
     assert {r["sync_status"] for r in outbox(warehouse, prefix).values()} == {"in_flight"}
     assert log(warehouse, prefix) == []                           # ...the warehouse does not
     control.reset_counters()
 
-    _, metadata = run_sink(sync_org, warehouse, settings_with(**PATHS[path]))
+    _, metadata = run_sink(emulator, warehouse, settings_with(**PATHS[path]))
 
-    tasks = salesforce_tasks(sync_org, prefix)
+    tasks = salesforce_tasks(emulator, prefix)
     assert [t["Dealsync_Key__c"] for t in tasks] == keys          # exactly one Task per row
     rows = outbox(warehouse, prefix)
     assert {k: r["task_id"] for k, r in rows.items()} == {
@@ -58,24 +58,24 @@ def test_sink_killed_after_the_write_leaves_no_duplicate(sync_org, control, pref
     assert control.counters()["by_kind"] == {"composite": 1}
 
 
-def test_in_flight_rows_wait_for_the_grace_period(sync_org, duckdb_warehouse, control, prefix):
+def test_in_flight_rows_wait_for_the_grace_period(emulator, duckdb_warehouse, control, prefix):
     """A row marked in flight moments ago may belong to a send still running elsewhere."""
     warehouse = duckdb_warehouse
-    opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
+    opp = record_ids(emulator, "Opportunity")["Globex - Renewal"]
     queue(warehouse, [task_row(prefix + "1", opp)])
-    assert _kill_sink_after_write(sync_org, warehouse, {}).returncode == -9
+    assert _kill_sink_after_write(emulator, warehouse, {}).returncode == -9
     control.reset_counters()
 
-    _, waiting = run_sink(sync_org, warehouse, settings_with(in_flight_grace_seconds=600))
+    _, waiting = run_sink(emulator, warehouse, settings_with(in_flight_grace_seconds=600))
 
     assert (waiting["skipped"], waiting["api_calls"]) == (1, 0)
     assert outbox(warehouse, prefix)[prefix + "1"]["sync_status"] == "in_flight"
 
 
 def test_bulk_job_interrupted_by_a_failing_hook_is_recovered_from_its_results(
-        sync_org, duckdb_warehouse, control, prefix):
+        emulator, duckdb_warehouse, control, prefix):
     warehouse = duckdb_warehouse
-    opp = record_ids(sync_org, "Opportunity")["Globex - Renewal"]
+    opp = record_ids(emulator, "Opportunity")["Globex - Renewal"]
     keys = [prefix + f"{i:02d}" for i in range(12)]
     queue(warehouse, [task_row(k, opp) for k in keys])
     settings = settings_with(external_id_field=None, bulk_threshold=10)
@@ -83,15 +83,15 @@ def test_bulk_job_interrupted_by_a_failing_hook_is_recovered_from_its_results(
     def fail(api, written):
         raise RuntimeError(f"hook: the process dies after {api} wrote {len(written)} rows")
 
-    crashed, _ = run_sink(sync_org, warehouse, settings, after_send=fail, raise_on_error=False)
+    crashed, _ = run_sink(emulator, warehouse, settings, after_send=fail, raise_on_error=False)
     assert not crashed.success
     rows = outbox(warehouse, prefix)
     assert {r["sync_status"] for r in rows.values()} == {"in_flight"}
     assert len({r["bulk_job_id"] for r in rows.values()}) == 1
 
-    _, metadata = run_sink(sync_org, warehouse, settings)
+    _, metadata = run_sink(emulator, warehouse, settings)
 
-    tasks = salesforce_tasks(sync_org, prefix)
+    tasks = salesforce_tasks(emulator, prefix)
     assert [t["Dealsync_Key__c"] for t in tasks] == keys
     assert metadata["recovered"] == 12
     assert {e["api"] for e in log(warehouse, prefix)} == {"bulk"}

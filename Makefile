@@ -23,10 +23,13 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipelines.demo
 
-# The whole suite, the operations tests (tests/ops: real code server, webserver and daemon on a
-# PostgreSQL instance, the UI in headless Chromium) included.
+# The whole suite: two workers (one test file each at a time; the suite mostly waits on HTTPS,
+# PostgreSQL and whole-second Salesforce timestamps), then the operations tests (tests/ops: real
+# code server, webserver and daemon on a PostgreSQL instance, the UI in headless Chromium), which
+# share one deployment and so run in one process.
 test: install chromium
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile --ignore=tests/ops
+	$(PY) -m pytest -q tests/ops
 
 # The operations tests alone, when working on the deployment.
 test-ops: install chromium

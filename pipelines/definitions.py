@@ -22,6 +22,10 @@ def defs() -> dg.Definitions:
         jobs=[incremental_sync_job, reconcile_deletes_job],
         schedules=[incremental_sync_schedule, reconcile_deletes_schedule],
         resources=build_resources(),
+        # Every run (UI backfills too) runs its steps in one process: the steps of a run are a
+        # chain anyway, DuckDB allows one writer process, and each step process would re-import
+        # the code location and GX. Runs, not steps, are what run side by side.
+        executor=dg.in_process_executor,
     )
     return dg.Definitions.merge(extraction, warehouse_definitions(settings),
                                 sync_back_definitions(settings), ops_definitions(settings))

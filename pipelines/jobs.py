@@ -14,8 +14,6 @@ incremental_sync_job = dg.define_asset_job(
     "incremental_sync", selection=SYNC_SELECTION,
     description="The newest window of every enabled object (and everything downstream).",
     tags={"dagster/max_retries": 1},
-    # One process per run: DuckDB allows one writer, and GX is imported once, not per step.
-    executor_def=dg.in_process_executor,
 )
 
 reconcile_deletes_job = dg.define_asset_job(

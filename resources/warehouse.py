@@ -185,14 +185,29 @@ class WarehouseResource(dg.ConfigurableResource):
         with self.connection() as connection:
             return sync_state.set_high_water_mark(connection, object_name, ts, force)
 
+    def get_high_water_marks(self, object_names: list[str]) -> dict[str, datetime | None]:
+        with self.connection() as connection:
+            return sync_state.get_high_water_marks(connection, object_names)
+
+    def field_catalog(self) -> dict[str, dict[str, str]]:
+        """Object -> {field: Salesforce type} it was last extracted with (the tick's field list)."""
+        with self.connection() as connection:
+            return sync_state.load_field_catalog(connection)
+
     def record_sync_success(self, object_name: str, *, record_count: int, run_id: str | None = None,
                             window_start: datetime | None = None,
                             window_end: datetime | None = None, api: str | None = None,
-                            api_calls: int = 0) -> None:
+                            api_calls: int = 0, fields: dict[str, str] | None = None,
+                            high_water_mark: datetime | None = None) -> None:
+        """One object's successful run, in one transaction: its field list, its mark (moved
+        forward only) and its health row agree, whatever happens to the process after."""
         with self.connection() as connection:
+            if high_water_mark is not None:
+                sync_state.set_high_water_mark(connection, object_name, high_water_mark, False)
             sync_state.record_success(connection, object_name, record_count=record_count,
                                       run_id=run_id, window_start=window_start,
-                                      window_end=window_end, api=api, api_calls=api_calls)
+                                      window_end=window_end, api=api, api_calls=api_calls,
+                                      fields=fields)
 
     def record_sync_failure(self, object_name: str, error_text: str, *, run_id: str | None = None,
                             api_calls: int = 0) -> None:

@@ -19,7 +19,6 @@ from resources.warehouse import WarehouseResource
 
 from .catalog import DEFAULT_OBJECTS, ObjectSpec, select_fields
 from .extractor import Extractor, ObjectRun
-from .field_catalog import load_field_catalog, save_fields
 from .tick import TickObject, run_tick
 from .windows import Window, backfill_window, tick_window, utcnow
 
@@ -122,10 +121,10 @@ class ExtractionRun:
                                                        run_id=self.context.run.run_id)
 
     def _tick(self, selected: list[ObjectSpec], partition, now, lag) -> None:
-        catalog = load_field_catalog(self.warehouse)
+        catalog = self.warehouse.field_catalog()
+        marks = self.warehouse.get_high_water_marks([s.name for s in selected])
         lookback = timedelta(minutes=self.extraction.lookback_minutes)
-        objects = [TickObject(s, tick_window(self.warehouse.get_high_water_mark(s.name),
-                                             partition.start, now, lookback, lag,
+        objects = [TickObject(s, tick_window(marks[s.name], partition.start, now, lookback, lag,
                                              self.extraction.skip_backfill),
                               catalog.get(s.name)) for s in selected]
         run_tick(self.client, self.extractor, objects, self.context.log,
@@ -151,15 +150,14 @@ class ExtractionRun:
             self.context.log.error(f"{name}: {exc}")
             self.warehouse.record_sync_failure(name, str(exc), run_id=self.context.run.run_id)
             return
-        save_fields(self.warehouse, name, fields)
-        if advance_mark and run.windows:
-            self.warehouse.set_high_water_mark(name, max(w.end for w in run.windows))
+        window_end = max((w.end for w in run.windows), default=None)
         calls = object_calls(self.client.accounting(), name)
         self.warehouse.record_sync_success(
             name, record_count=run.landed, run_id=self.context.run.run_id,
             window_start=min((w.start for w in run.windows), default=None),
-            window_end=max((w.end for w in run.windows), default=None),
-            api="+".join(sorted(run.apis)) or None, api_calls=int(round(calls)))
+            window_end=window_end, api="+".join(sorted(run.apis)) or None,
+            api_calls=int(round(calls)), fields=fields,
+            high_water_mark=window_end if advance_mark else None)
         self.runs[name] = run
 
 

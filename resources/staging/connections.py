@@ -71,7 +71,8 @@ def connect_waiting_for_lock(sa_engine: sa.Engine, *, timeout_s: float, label: s
                 raise WarehouseLockTimeout(
                     f"DuckDB file {label} stayed locked{holder} for {waited:.0f} s "
                     f"(lock_timeout_seconds={timeout_s:g}). DuckDB allows one writer process: "
-                    "serialize writers with the duckdb_writer pool, or raise the timeout") from exc
+                    "serialize writers with the deal_warehouse pool (deploy/set-pools.sh), or "
+                    "raise the timeout") from exc
             if not announced:
                 log.info("DuckDB file %s is locked%s; waiting up to %.0f s for it",
                          label, holder, timeout_s)

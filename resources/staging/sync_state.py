@@ -1,9 +1,11 @@
-"""High-water marks and sync health per Salesforce object (staging.sync_state, sync_status).
+"""Per Salesforce object: the high-water mark (staging.sync_state), sync health (sync_status)
+and the field list it was last extracted with (field_catalog).
 
 sync_status is what a user queries to answer "is the sync working?", so failures land there
 with their error text, after secrets are scrubbed from it.
 """
 
+import json
 import re
 from datetime import datetime
 
@@ -46,10 +48,25 @@ def set_high_water_mark(connection: sa.Connection, object_name: str, mark: datet
     return execute_file(connection, "upsert_high_water_mark", params).scalar_one()
 
 
+def get_high_water_marks(connection: sa.Connection, object_names: list[str]
+                         ) -> dict[str, datetime | None]:
+    return {name: get_high_water_mark(connection, name) for name in object_names}
+
+
+def load_field_catalog(connection: sa.Connection) -> dict[str, dict[str, str]]:
+    """Object -> {field API name: Salesforce type} it was last extracted with."""
+    rows = execute_file(connection, "select_field_catalog").mappings()
+    return {row["object"]: json.loads(row["fields_json"]) for row in rows}
+
+
 def record_success(connection: sa.Connection, object_name: str, *, record_count: int,
                    run_id: str | None, window_start: datetime | None,
-                   window_end: datetime | None, api: str | None, api_calls: int) -> None:
+                   window_end: datetime | None, api: str | None, api_calls: int,
+                   fields: dict[str, str] | None = None) -> None:
     now = utc_now()
+    if fields is not None:
+        execute_file(connection, "upsert_field_catalog", {
+            "object": object_name, "fields_json": json.dumps(fields), "now": now})
     execute_file(connection, "upsert_sync_success", {
         "object": object_name, "now": now, "today": now.date(), "record_count": record_count,
         "run_id": run_id, "window_start": to_utc_naive(window_start),

@@ -82,7 +82,7 @@ def test_waiting_is_bounded_and_the_error_says_what_to_do(tmp_path):
         assert held.wait(60)
         warehouse = WarehouseResource(engine="duckdb", duckdb_path=path, lock_timeout_seconds=1)
         started = time.monotonic()
-        with pytest.raises(WarehouseLockTimeout, match="lock_timeout_seconds=1.*duckdb_writer"):
+        with pytest.raises(WarehouseLockTimeout, match="lock_timeout_seconds=1.*deal_warehouse pool"):
             warehouse.query("select 1")
         assert 1 <= time.monotonic() - started < 10
     finally:

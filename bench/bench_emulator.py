@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 
 from emulator.client import oauth_token, trusted_session
-from bench import run_benchmark
+from pipelines.process_exit import run_and_exit
 
 SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, Type, OwnerId, AccountId, IsClosed, IsWon, "
         "Probability, ForecastCategoryName, LastActivityDate, CreatedDate, LastModifiedDate, "
@@ -117,4 +117,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_benchmark(main)
+    run_and_exit(main)

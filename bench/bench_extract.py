@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import run_benchmark
+from pipelines.process_exit import run_and_exit
 
 SETTINGS = "extraction:\n  start_date: 1 days ago\n  safety_lag_minutes: 0\n"
 
@@ -89,4 +89,4 @@ def _landed(result) -> int:
 
 
 if __name__ == "__main__":
-    run_benchmark(main)
+    run_and_exit(main)

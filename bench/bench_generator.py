@@ -17,7 +17,7 @@ from datetime import datetime
 
 from emulator.generator import SCALES, generate_org
 from emulator.store import Store
-from bench import run_benchmark
+from pipelines.process_exit import run_and_exit
 
 FIXED_NOW = "2025-06-30T12:00:00"
 
@@ -74,4 +74,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    run_benchmark(main)
+    run_and_exit(main)

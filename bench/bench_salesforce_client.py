@@ -19,7 +19,7 @@ from emulator.app import Credentials
 from emulator.client import oauth_token, trusted_session
 from resources.salesforce import SalesforceResource
 from simple_salesforce import Salesforce
-from bench import run_benchmark
+from pipelines.process_exit import run_and_exit
 
 SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, OwnerId, AccountId, IsClosed, IsWon, "
         "SystemModstamp, IsDeleted FROM Opportunity")
@@ -93,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_benchmark(main)
+    run_and_exit(main)

@@ -27,7 +27,7 @@ from emulator.client import Control, connect
 from pipelines.settings import Settings
 from resources.salesforce import SalesforceResource
 from resources.warehouse import WarehouseResource
-from bench import run_benchmark
+from pipelines.process_exit import run_and_exit
 
 ORG = {"User": [{"_ref": "u", "Username": "rep@bench.example", "LastName": "Rep",
                  "Email": "rep@bench.example", "Alias": "rep", "TimeZoneSidKey": "Europe/Berlin"}],
@@ -126,4 +126,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_benchmark(main)
+    run_and_exit(main)

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bench import run_benchmark
+from pipelines.process_exit import run_and_exit
 
 FIELDS = {
     "Id": "id", "IsDeleted": "boolean", "AccountId": "reference", "RecordTypeId": "reference",
@@ -212,4 +212,4 @@ def _admin(url: str, statement: str) -> None:
 
 
 if __name__ == "__main__":
-    run_benchmark(main)
+    run_and_exit(main)

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import run_benchmark
+from pipelines.process_exit import run_and_exit
 
 OUT = Path(__file__).resolve().parent / "out"
 OBJECTS = ["User", "OpportunityStage", "RecordType", "Account", "Contact", "Opportunity",
@@ -168,4 +168,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    run_benchmark(main)
+    run_and_exit(main)

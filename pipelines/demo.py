@@ -6,10 +6,11 @@ prints a summary. Runs go to the Dagster instance in $DAGSTER_HOME, so `make dev
 """
 
 import os
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+from pipelines.process_exit import run_and_exit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SETTINGS_TEMPLATE = ROOT / "pipelines" / "demo_settings.yaml"
@@ -74,6 +75,7 @@ def main() -> int:
         t = _step("Incremental tick (what the 10-minute schedule runs)")
         time.sleep(1.1)  # the tick reads up to the current second
         tick = demo_runs.tick()
+        demo_runs.print_tick(tick)
         print(f"tick {'succeeded' if tick.success else 'FAILED'} in {time.perf_counter() - t:.1f}s, "
               f"{control.counters()['api_calls']} API calls")
         _step("Summary")
@@ -85,4 +87,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_and_exit(main)

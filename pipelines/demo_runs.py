@@ -30,7 +30,7 @@ def backfill(objects: list[str] | None = None) -> dg.ExecuteInProcessResult:
     """Every partition in one range run, as a UI backfill with a single-run policy would, with
     a progress bar per object (records landed against Salesforce's COUNT())."""
     keys = daily_windows.get_partition_keys()
-    job = DEFS.get_job_def("incremental_sync")
+    job = DEFS.resolve_job_def("incremental_sync")
     run_id = str(uuid.uuid4())
     with Progress(_instance(), run_id, objects or cached_settings().enabled_objects()):
         return job.execute_in_process(instance=_instance(), raise_on_error=False, run_id=run_id,
@@ -109,9 +109,20 @@ class Progress:
 
 def tick() -> dg.ExecuteInProcessResult:
     today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    return DEFS.get_job_def("incremental_sync").execute_in_process(
+    return DEFS.resolve_job_def("incremental_sync").execute_in_process(
         instance=_instance(), partition_key=today, tags={MODE_TAG: "incremental"},
-        raise_on_error=False)
+        run_config=QUIET, raise_on_error=False)
+
+
+def print_tick(result: dg.ExecuteInProcessResult) -> None:
+    """What the tick landed per object, from its materialization metadata (as the UI shows it)."""
+    for event in result.get_asset_materialization_events():
+        key = event.asset_key.path
+        if key[0] != "salesforce":
+            continue
+        meta = {k: v.value for k, v in event.materialization.metadata.items()}
+        print(f"  {key[-1]:<26}{meta['rows_landed']:>4} landed ({meta['inserted']} new, "
+              f"{meta['updated']} updated, {meta['deleted']} deleted) via {meta['api']}")
 
 
 def print_summary(emulator) -> None:

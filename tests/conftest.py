@@ -89,7 +89,5 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_unconfigure(config):
     """Leave without interpreter teardown once pytest has reported: DuckDB 2.0's bindings print
     pages of spurious "nanobind: leaked" lines at teardown, burying pytest's summary line."""
-    import sys
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_exit_status)
+    from pipelines.process_exit import exit_now
+    exit_now(_exit_status)

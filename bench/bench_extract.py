@@ -36,7 +36,7 @@ def main() -> None:
     from bench.bench_emulator import start_emulator
     from emulator.client import Control
     from resources.warehouse import WarehouseResource
-    from tests.support.pipeline import RemoteEmulator, extract, test_settings
+    from tests.support.pipeline import RemoteEmulator, extract, suite_settings
 
     proc = start_emulator(args.scale, args.port, str(workdir / "emu"))
     try:
@@ -45,7 +45,7 @@ def main() -> None:
         warehouse = (WarehouseResource(engine="postgres", postgres_url=args.url)
                      if args.warehouse == "postgres" else
                      WarehouseResource(engine="duckdb", duckdb_path=str(workdir / "wh.duckdb")))
-        settings = test_settings()
+        settings = suite_settings()
         control.reset_counters()
         started = time.perf_counter()
         result = extract(emu, warehouse, settings)

@@ -111,6 +111,13 @@ class Store:
         row = self.con.cursor().execute(sql, [record_id]).fetchone()
         return dict(zip(cols, row)) if row else None
 
+    def exists(self, obj: ObjectDef, record_id: str) -> bool:
+        """A live (not deleted) record with this Id: what a reference field may point at."""
+        sql = f'SELECT 1 FROM {quote(obj.name)} WHERE "Id" = ?'
+        if obj.has_is_deleted:
+            sql += ' AND NOT "IsDeleted"'
+        return self.con.cursor().execute(sql + " LIMIT 1", [record_id]).fetchone() is not None
+
     def find_by(self, obj: ObjectDef, field_name: str, value) -> list[str]:
         sql = f'SELECT "Id" FROM {quote(obj.name)} WHERE {quote(field_name)} = ?'
         if obj.has_is_deleted:

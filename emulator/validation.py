@@ -131,14 +131,15 @@ def _check_reference(store, f: Field, value: str) -> str:
             return full
         raise ApiError(400, "FIELD_INTEGRITY_EXCEPTION",
                        f"{_label(f)}: id value of incorrect type: {value}", [f.name])
-    if store.get(target, full) is None:
+    if not store.exists(target, full):
         raise ApiError(400, "INVALID_CROSS_REFERENCE_KEY",
                        "invalid cross reference id", [f.name])
     return full
 
 
 def _check_picklist(store, obj: ObjectDef, f: Field, value: str) -> None:
-    active = {v for v, is_active in picklist_values(obj, f, store.stages()) if is_active}
+    stages = store.stages() if f.picklist == "Stage" else None  # a query; only StageName needs it
+    active = {v for v, is_active in picklist_values(obj, f, stages) if is_active}
     if value not in active:
         raise ApiError(400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                        f"{f.name}: bad value for restricted picklist field: {value}", [f.name])

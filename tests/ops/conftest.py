@@ -27,12 +27,12 @@ SCENARIO_TIMEOUT_S = 2400
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "ops: needs the real deployment (webserver, daemon, code "
-                                       "server, PostgreSQL, live emulator); `make test-ops`")
+                                       "server, PostgreSQL, live emulator)")
 
 
 def pytest_collection_modifyitems(items):
     """Tests on the shared deployment are `ops` and get a long timeout (the busy-hour scenario
-    runs once, inside the first of them); the quick ones here run with the main suite."""
+    runs once, inside the first of them)."""
     here = Path(__file__).parent
     for item in items:
         uses = set(getattr(item, "fixturenames", ()))

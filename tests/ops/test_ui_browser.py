@@ -2,7 +2,7 @@
 downloads a browser): the asset graph shows the three groups and partition status, and an
 asset's partitions page shows every partition materialized. Screenshots go to tests/artifacts/.
 
-Chromium comes from `apt-get install chromium` (`make test-ops` does it when missing). Without
+Chromium comes from `apt-get install chromium` (`make test` does it when missing). Without
 it the test fails under CI=true and is skipped, with the reason, elsewhere.
 """
 
@@ -22,7 +22,7 @@ def _browser_or_reason():
     """The Playwright entry point, or why the browser test cannot run here."""
     if not shutil.which(CHROMIUM):
         return None, (f"{CHROMIUM} not found: install Debian's chromium (`apt-get install "
-                      "chromium`, as root; `make test-ops` does it) or set DEALSYNC_CHROMIUM")
+                      "chromium`, as root; `make test` does it) or set DEALSYNC_CHROMIUM")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

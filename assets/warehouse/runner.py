@@ -171,7 +171,8 @@ def build_fingerprint(connection: sa.Connection, settings_fp: str,
     digest = hashlib.sha256(f"{WAREHOUSE_VERSION}:{settings_fp}".encode())
     for model in (*models(), *tables()):
         digest.update(model.sql.encode())
-    for name in ("custom_rule_failures", "create_scope_changed", "register_imports"):
+    for name in ("custom_rule_failures", "create_scope_changed", "register_imports",
+                 "create_scoped_deals"):
         digest.update(step_sql(name).encode())
     setup = connection.execute(sa.text(
         "select concat_ws('|', api_name, cast(is_active as varchar), cast(is_closed as varchar), "
@@ -227,6 +228,7 @@ def _build_all(connection: sa.Connection, engine: str, settings, mode: str, para
         build_model(connection, engine, model, incremental, params, built.get(model.name, {}))
         if model.name == "deal_classification":
             _run_step(connection, "register_imports", params)
+            _run_step(connection, "create_scoped_deals")
 
 
 def _prepare_scope(connection: sa.Connection, settings, incremental: bool, params: dict,

@@ -25,15 +25,7 @@
 --   owner_name varchar: The activity owner's name.
 --   contact_id varchar: The related person (WhoId), when it is a contact.
 --   created_date timestamp: When the activity was created in Salesforce.
-with scoped_deals as (
-    select c.opportunity_id
-    from warehouse.deal_classification as c
-    inner join deal_scope as s
-        on s.opportunity_id = c.opportunity_id
-    where c.is_deal
-),
-
-email_linked_tasks as (
+with email_linked_tasks as (
     select distinct activity_id
     from src_email_message
     where not is_removed and activity_id is not null

@@ -15,15 +15,7 @@
 --   contact_phone varchar: Contact phone.
 --   contact_account_id varchar: The contact's account.
 --   created_date timestamp: When the role was added in Salesforce.
-with scoped_deals as (
-    select c.opportunity_id
-    from warehouse.deal_classification as c
-    inner join deal_scope as s
-        on s.opportunity_id = c.opportunity_id
-    where c.is_deal
-),
-
-live_roles as (
+with live_roles as (
     select *
     from src_opportunity_contact_role
     where not is_removed

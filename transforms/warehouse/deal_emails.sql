@@ -16,14 +16,6 @@
 --   status varchar: Salesforce EmailMessage Status code (0 new ... 5 draft).
 --   activity_id varchar: The Task Salesforce logged for this email, if any.
 --   created_date timestamp: When the email was created in Salesforce.
-with scoped_deals as (
-    select c.opportunity_id
-    from warehouse.deal_classification as c
-    inner join deal_scope as s
-        on s.opportunity_id = c.opportunity_id
-    where c.is_deal
-)
-
 select
     m.id as email_id,
     m.related_to_id as opportunity_id,

@@ -22,15 +22,7 @@
 --     (deal_time_in_stage has its start).
 --   source varchar: first_seen (the stage at the first extraction) | change (seen changing).
 --   observed_at timestamp: SystemModstamp of the version the entry was seen in.
-with scoped_deals as (
-    select c.opportunity_id
-    from warehouse.deal_classification as c
-    inner join deal_scope as s
-        on s.opportunity_id = c.opportunity_id
-    where c.is_deal
-),
-
-deal_versions as (
+with deal_versions as (
     select
         v.id as opportunity_id,
         v.stage_name,

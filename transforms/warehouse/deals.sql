@@ -44,12 +44,11 @@
 --   first_imported_at timestamp: When dealsync first imported the deal.
 --   is_retained boolean: Kept only by retention: the deal would be skipped if it were new.
 --   retained_reasons varchar: For a retained deal, the skip reasons that apply today.
-with scoped_deals as (
+with classified_deals as (
     select c.*
     from warehouse.deal_classification as c
-    inner join deal_scope as s
+    inner join scoped_deals as s
         on s.opportunity_id = c.opportunity_id
-    where c.is_deal
 ),
 
 primary_contacts as (
@@ -61,7 +60,7 @@ primary_contacts as (
                 partition by dc.opportunity_id order by dc.created_date, dc.contact_role_id
             ) as primary_rank
         from warehouse.deal_contacts as dc
-        inner join scoped_deals as d on d.opportunity_id = dc.opportunity_id
+        inner join classified_deals as d on d.opportunity_id = dc.opportunity_id
         where dc.is_primary
     ) as ranked
     where primary_rank = 1
@@ -70,7 +69,7 @@ primary_contacts as (
 contact_counts as (
     select dc.opportunity_id, count(distinct dc.contact_id) as contact_count
     from warehouse.deal_contacts as dc
-    inner join scoped_deals as d on d.opportunity_id = dc.opportunity_id
+    inner join classified_deals as d on d.opportunity_id = dc.opportunity_id
     group by dc.opportunity_id
 ),
 
@@ -81,7 +80,7 @@ activity_summary as (
         count(*) filter (where a.is_email and not a.has_email_message) as email_tasks,
         max(a.activity_date) filter (where a.is_closed) as last_activity_date
     from warehouse.deal_activities as a
-    inner join scoped_deals as d on d.opportunity_id = a.opportunity_id
+    inner join classified_deals as d on d.opportunity_id = a.opportunity_id
     group by a.opportunity_id
 ),
 
@@ -92,7 +91,7 @@ email_summary as (
         max(cast(e.message_date as date))
             filter (where cast(e.message_date as date) <= cast(:as_of as date)) as last_email_date
     from warehouse.deal_emails as e
-    inner join scoped_deals as d on d.opportunity_id = e.opportunity_id
+    inner join classified_deals as d on d.opportunity_id = e.opportunity_id
     group by e.opportunity_id
 )
 
@@ -138,7 +137,7 @@ select
     di.first_imported_at,
     not d.passes_rules as is_retained,
     case when not d.passes_rules then d.reasons end as retained_reasons
-from scoped_deals as d
+from classified_deals as d
 inner join src_opportunity as o on o.id = d.opportunity_id
 inner join warehouse.deal_imports as di on di.opportunity_id = d.opportunity_id
 left join src_account as a on a.id = o.account_id and not a.is_removed

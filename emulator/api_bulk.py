@@ -57,7 +57,9 @@ def register(router, app) -> None:
     add("PATCH", r"/ingest/(?P<job>750\w+)", lambda r: close_ingest_job(app, r))
     add("GET", r"/ingest/(?P<job>750\w+)", lambda r: job_info(app, r))
     add("DELETE", r"/ingest/(?P<job>750\w+)", lambda r: delete_job(app, r))
-    for name in ("successfulResults", "failedResults", "unprocessedRecords"):
+    # The guide spells the last one `unprocessedrecords`; simple-salesforce asks for
+    # `unprocessedRecords`. Both reach the same results.
+    for name in ("successfulResults", "failedResults", "unprocessedRecords", "unprocessedrecords"):
         add("GET", rf"/ingest/(?P<job>750\w+)/{name}", lambda r, n=name: ingest_results(app, r, n))
 
 

@@ -63,7 +63,7 @@ def _report(check_connection: bool) -> tuple[dict, dict | None]:
 
 def salesforce_connection(salesforce) -> dict:
     """Log in and read /limits: {"ok", "instance_url", "api_used", "api_max"} or the error."""
-    from resources.salesforce_errors import SalesforceResourceError
+    from resources.salesforce.errors import SalesforceResourceError
 
     try:
         with salesforce.client() as client:

@@ -12,7 +12,7 @@ import dagster as dg
 
 from pipelines.partitions import daily_windows
 from resources.salesforce import SalesforceResource
-from resources.salesforce_errors import BulkUnavailable, QuotaStop, SalesforceCallError
+from resources.salesforce.errors import BulkUnavailable, QuotaStop, SalesforceCallError
 from resources.staging.naming import table_name
 from resources.staging.schema import SchemaDriftError
 from resources.warehouse import WarehouseResource

@@ -8,7 +8,7 @@ so a delete lands as a new version. A QUERY_TIMEOUT halves the window and tries 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from resources.salesforce_errors import BulkUnavailable, SalesforceCallError
+from resources.salesforce.errors import BulkUnavailable, SalesforceCallError
 
 from .convert import csv_to_table, records_to_table
 from .windows import EPOCH, Window, utcnow, window_soql, window_where

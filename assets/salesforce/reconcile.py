@@ -6,7 +6,7 @@ still has (Id-only queryAll, Bulk when large) with staging finds them; they are 
 import dagster as dg
 
 from resources.salesforce import SalesforceResource
-from resources.salesforce_errors import BulkUnavailable
+from resources.salesforce.errors import BulkUnavailable
 from resources.warehouse import WarehouseResource
 
 from .convert import csv_to_table

@@ -11,7 +11,7 @@ list, so an added field becomes a column on the next run.
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from resources.salesforce_queries import strip_attributes
+from resources.salesforce.composite import strip_attributes
 
 from .catalog import ObjectSpec, select_fields
 from .convert import records_to_table

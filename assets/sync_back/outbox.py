@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 import pyarrow as pa
 import sqlalchemy as sa
 
-from resources.salesforce_ids import normalize_id
+from resources.salesforce.ids import normalize_id
 from resources.staging.bulk import copy_into
 
 from . import sql

@@ -8,7 +8,7 @@ its reason is logged per row.
 import re
 from datetime import date
 
-from resources.salesforce_ids import normalize_id
+from resources.salesforce.ids import normalize_id
 
 TASK = "Task"  # the only object the sink ever writes
 TASK_FIELDS = {  # outbox column -> Task field

@@ -8,9 +8,9 @@ recorded as sent and never created again.
 
 from simple_salesforce.format import format_soql
 
-from resources.salesforce_errors import SalesforceCallError
+from resources.salesforce import bulk_ingest
+from resources.salesforce.errors import SalesforceCallError
 
-from . import bulk
 from .errors import SyncBackConfigError
 from .payload import TASK
 
@@ -62,9 +62,9 @@ def bulk_job_states(client, job_ids: set[str]) -> dict[str, str]:
     """State of each job named by in-flight rows; Open jobs (nothing written) are aborted."""
     states = {}
     for job_id in sorted(job_ids):
-        state = bulk.job_state(client, job_id)
-        if state == bulk.OPEN:
-            bulk.abort(client, job_id)
+        state = bulk_ingest.job_state(client, TASK, job_id)
+        if state == bulk_ingest.OPEN:
+            bulk_ingest.abort(client, TASK, job_id)
             state = "Aborted"
         states[job_id] = state
     return states

@@ -15,14 +15,16 @@ from collections import Counter
 from collections.abc import Callable
 
 from pipelines.settings_sync_back import SyncBackSettings
-from resources.salesforce_errors import QuotaStop
+from resources.salesforce.errors import QuotaStop
 
-from . import bulk, recovery, sobject_collections
+from resources.salesforce import bulk_ingest, collections
+from resources.salesforce.collections import CallFailure, MissingExternalIdField
+
+from . import recovery
 from .errors import SyncBackConfigError, explain
 from .ledger import Ledger, Outcome
 from .outcomes import Outcomes
-from .payload import RowProblem, task_payload
-from .sobject_collections import CallFailure
+from .payload import TASK, TASK_FIELDS, RowProblem, task_payload
 
 CREATE_ONLY = ("TaskSubtype",)  # Task fields Salesforce sets on create and never updates
 AfterSend = Callable[[str, list[str]], None]  # (api, keys): called after the write, before commit
@@ -99,10 +101,10 @@ class Sink:
         states = recovery.bulk_job_states(client, {r["bulk_job_id"] for r in uncertain
                                                    if r["bulk_job_id"]})
         held = {r["sync_key"] for r in uncertain
-                if states.get(r["bulk_job_id"]) in bulk.IN_PROGRESS}
+                if states.get(r["bulk_job_id"]) in bulk_ingest.IN_PROGRESS}
         outcomes: dict[str, Outcome] = {}
         for job_id in [j for j, state in states.items() if state == "JobComplete"]:
-            results = bulk.job_results(client, job_id, self.key_field)
+            results = bulk_ingest.job_results(client, TASK, job_id, self.key_field)
             for row in (r for r in uncertain if r["bulk_job_id"] == job_id):
                 outcome = self.outcomes.bulk(row["sync_key"], row["attempts"], results)
                 if not outcome.uncertain:
@@ -146,22 +148,24 @@ class Sink:
 
     def _send(self, client, api: str, keys: list[str], payloads: dict[str, dict]) -> None:
         """Claim the rows, write them (one collections call or one Bulk job), record results."""
-        job_id = bulk.create_job(client, self.settings.external_id_field) if api == "bulk" else None
+        job_id = (bulk_ingest.create_job(client, TASK, self.settings.external_id_field)
+                  if api == "bulk" else None)
         claimed = self.ledger.claim(keys, bulk_job_id=job_id)
         self.counts["skipped"] += len(keys) - len(claimed)
         batch = [k for k in keys if k in claimed]
         if not batch:
             if job_id is not None:
-                bulk.abort(client, job_id)
+                bulk_ingest.abort(client, TASK, job_id)
             return
         try:
             if job_id is None:
-                results = sobject_collections.write_tasks(client, [payloads[k] for k in batch],
-                                                          self.settings.external_id_field)
+                results = self._write_collection(client, [payloads[k] for k in batch])
             else:
                 self.log.info(f"Salesforce: Bulk 2.0 ingest job {job_id} for {len(batch)} Tasks")
-                results = bulk.run_job(client, job_id, [payloads[k] for k in batch],
-                                       self.key_field, self.poll_seconds)
+                csv_text = bulk_ingest.to_csv([payloads[k] for k in batch],
+                                              [self.key_field, *TASK_FIELDS.values()])
+                results = bulk_ingest.run_job(client, TASK, job_id, csv_text, self.key_field,
+                                              self.poll_seconds)
         except CallFailure as failure:
             self._record([self.outcomes.call_failed(k, claimed[k], failure, api) for k in batch])
             return
@@ -177,6 +181,15 @@ class Sink:
         else:
             outcomes = [self.outcomes.bulk(k, claimed[k], results) for k in batch]
         self._finish(client, api, outcomes, claimed)
+
+    def _write_collection(self, client, payloads: list[dict]) -> list[dict]:
+        try:
+            return collections.write_records(client, TASK, payloads,
+                                             self.settings.external_id_field)
+        except MissingExternalIdField as exc:
+            raise SyncBackConfigError(
+                f"{exc}. Fix: set sync_back.external_id_field to a Task field marked External "
+                "ID, or to null to create Tasks and look them up by sync_back.key_field") from exc
 
     def _finish(self, client, api: str, outcomes: list[Outcome], claimed: dict[str, int]) -> None:
         problem = self.outcomes.config_problem(outcomes)

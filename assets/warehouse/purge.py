@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from resources.salesforce_ids import checked_id
+from resources.salesforce.ids import checked_id
 from resources.staging.clock import utc_now
 from resources.staging.schema import existing_columns
 from resources.staging.sql_files import execute_file, split_statements

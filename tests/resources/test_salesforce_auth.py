@@ -7,8 +7,8 @@ import pytest
 
 from resources.salesforce import (SalesforceAuthError, SalesforceCallError, SalesforceConfigError,
                                   SalesforceResource)
-from resources.salesforce_auth import jwt_assertion
-from resources.salesforce_settings import SalesforceSettings
+from resources.salesforce.auth import jwt_assertion
+from resources.salesforce.connection import SalesforceSettings
 
 
 def login_settings(emulator, method: str) -> dict:

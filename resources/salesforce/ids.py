@@ -1,5 +1,6 @@
 """Salesforce record Ids: the 15-character form (case-sensitive, from UI URLs and report exports)
-and the 18-character case-safe form the API returns (salesforce-api.md §10.1)."""
+and the 18-character case-safe form the API returns (Salesforce Help, "What is a Salesforce
+record ID?"; the checksum is the CASESAFEID() formula's)."""
 
 import re
 

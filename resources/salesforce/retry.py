@@ -1,7 +1,7 @@
 """Which failures are worth another try, and how long to wait before it.
 
 Transient: 5xx, 406/420/429 (Salesforce edge and throttling answers), dropped or timed-out
-connections and truncated bodies (salesforce-extraction.md b5). A retried read is safe: a
+connections and truncated bodies. A retried read is safe: a
 retried nextRecordsUrl or Bulk locator returns the same rows. Everything else is raised at once.
 """
 
@@ -12,7 +12,7 @@ import requests
 from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceGeneralError,
                                           SalesforceRefusedRequest)
 
-from .salesforce_errors import error_details
+from .errors import error_details
 
 RETRYABLE_STATUS = {406, 420, 429}
 NETWORK_ERRORS = (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,

@@ -14,13 +14,14 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError as ClientError
 
-from . import salesforce_queries
-from .salesforce_auth import Token, fetch_token
-from .salesforce_errors import QuotaStop, call_failed, error_details
-from .salesforce_metering import LOGIN, CallMeter, MeteredSession, QuotaGuard, call_scope
-from .salesforce_queries import strip_attributes
-from .salesforce_retry import RetryPolicy, is_expired_session, is_limit_exceeded, transient_reason
-from .salesforce_settings import SalesforceSettings
+from . import bulk_query
+from . import composite as composite_calls
+from .auth import Token, fetch_token
+from .errors import QuotaStop, call_failed, error_details
+from .metering import LOGIN, CallMeter, MeteredSession, QuotaGuard, call_scope
+from .composite import strip_attributes
+from .retry import RetryPolicy, is_expired_session, is_limit_exceeded, transient_reason
+from .connection import SalesforceSettings
 
 T = TypeVar("T")
 
@@ -157,14 +158,14 @@ class SalesforceClient:
             yield strip_attributes(page["records"])
             url = None if page["done"] else page["nextRecordsUrl"]
 
-    # ----- Bulk 2.0 and composite (salesforce_queries.py) -------------------------------------
+    # ----- Bulk 2.0 and composite (bulk_query.py, composite.py) -----------------------------
     def bulk_query_pages(self, soql: str, *, object: str, include_deleted: bool = False,
                          max_records: int = 50_000) -> Iterator[str]:
         """Bulk 2.0 query job; one CSV text (with its header row) per result page.
 
         Raises BulkUnavailable when Salesforce refuses or fails the job: re-run over REST.
         """
-        return salesforce_queries.bulk_query_pages(self, soql, object=object,
+        return bulk_query.bulk_query_pages(self, soql, object=object,
                                                  include_deleted=include_deleted,
                                                  max_records=max_records)
 
@@ -177,7 +178,7 @@ class SalesforceClient:
         when a subrequest fails transiently or with an expired session, and raises QuotaStop
         on REQUEST_LIMIT_EXCEEDED. The call is accounted as shared evenly by `objects`.
         """
-        return salesforce_queries.composite(self, subrequests, objects=objects,
+        return composite_calls.composite(self, subrequests, objects=objects,
                                             all_or_none=all_or_none)
 
     def composite_queries(self, soqls: list[str], *, objects: list[str],
@@ -187,5 +188,5 @@ class SalesforceClient:
         Returns, per query, {"object", "totalSize", "done", "nextRecordsUrl", "records"};
         follow a not-done result with `next_pages`.
         """
-        return salesforce_queries.composite_queries(self, soqls, objects=objects,
+        return composite_calls.composite_queries(self, soqls, objects=objects,
                                                   include_deleted=include_deleted)

@@ -1,30 +1,25 @@
-"""Bulk 2.0 query jobs and /composite batches, on top of the client's retry core.
+"""`/composite` batches (one API call for up to 25 subrequests, five of them queries) and the
+`attributes` envelope every REST record carries.
 
-Bulk 2.0 goes through the job client simple-salesforce's own `bulk2.<Object>.query()` uses
-(`SFBulk2Type._client`: create_job, wait_for_job, get_query_results). The public generator
-cannot resume: a page lost to a dropped connection would mean a new job and duplicate pages.
-Calling the same three steps ourselves lets each result page be retried on its own locator.
+Composite resource reference: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
 """
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from simple_salesforce.bulk2 import Operation
 from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceGeneralError,
                                           SalesforceMalformedRequest,
-                                          SalesforceMoreThanOneRecord, SalesforceOperationError,
+                                          SalesforceMoreThanOneRecord,
                                           SalesforceRefusedRequest, SalesforceResourceNotFound)
 
-from .salesforce_errors import BulkUnavailable, SalesforceCallError, call_failed
-from .salesforce_retry import is_expired_session, is_limit_exceeded, transient_reason
+from .errors import call_failed
+from .retry import is_expired_session, is_limit_exceeded, transient_reason
 
 if TYPE_CHECKING:
-    from .salesforce_client import SalesforceClient
+    from .client import SalesforceClient
 
 COMPOSITE_MAX_SUBREQUESTS = 25  # Salesforce's limits per /composite call
 COMPOSITE_MAX_QUERIES = 5
-BULK_REFUSED_STATUS = {400, 403, 404}  # job creation refused: INVALIDENTITY, API_ERROR, disabled
 EXCEPTION_BY_STATUS = {300: SalesforceMoreThanOneRecord, 400: SalesforceMalformedRequest,
                        401: SalesforceExpiredSession, 403: SalesforceRefusedRequest,
                        404: SalesforceResourceNotFound}
@@ -52,42 +47,6 @@ def _strip(record: dict) -> None:
                     _strip(item)
 
 
-# ----- Bulk 2.0 ---------------------------------------------------------------------------
-def bulk_query_pages(client: "SalesforceClient", soql: str, *, object: str,
-                     include_deleted: bool = False, max_records: int = 50_000) -> Iterator[str]:
-    def jobs():
-        # Built per attempt: after a re-login the handler must carry the new token.
-        return getattr(client.sf.bulk2, object)._client
-
-    operation = Operation.query_all if include_deleted else Operation.query
-    try:
-        job = client.call(lambda: jobs().create_job(operation, soql), call="bulk job create",
-                          object=object, api="bulk")
-    except SalesforceCallError as exc:
-        if exc.status in BULK_REFUSED_STATUS:
-            raise BulkUnavailable(f"Salesforce refused a Bulk 2.0 query job on {object}: {exc}; "
-                                  "query this slice over REST instead", object=object,
-                                  code=exc.code) from exc
-        raise
-    job_id = job["id"]
-    try:
-        client.call(lambda: jobs().wait_for_job(job_id, True, client.settings.bulk_poll_seconds),
-                    call="bulk job wait", object=object, api="bulk")
-    except SalesforceOperationError as exc:  # job Failed or Aborted; the message is Salesforce's
-        raise BulkUnavailable(f"Salesforce Bulk 2.0 job {job_id} on {object} did not complete: "
-                              f"{exc}; query this slice over REST instead", object=object) from exc
-    client.log.info(f"Salesforce: Bulk 2.0 job {job_id} on {object} complete")
-    locator = ""
-    while True:
-        page = client.call(lambda loc=locator: jobs().get_query_results(job_id, loc, max_records),
-                           call="bulk results", object=object, api="bulk")
-        yield page["records"]
-        locator = page["locator"]
-        if not locator:
-            return
-
-
-# ----- /composite -------------------------------------------------------------------------
 def composite(client: "SalesforceClient", subrequests: list[dict], *, objects: list[str],
               all_or_none: bool = False) -> list[dict]:
     if len(subrequests) > COMPOSITE_MAX_SUBREQUESTS:

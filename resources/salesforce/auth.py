@@ -1,7 +1,7 @@
 """OAuth 2.0 login for the four flows dealsync supports, done with the run's own session.
 
-simple-salesforce hard-codes https://{domain}.salesforce.com for its logins (salesforce-api.md
-§1.4), which rules out the emulator and makes My Domain awkward; so we POST to the token
+simple-salesforce hard-codes https://{domain}.salesforce.com for its logins (see its
+`login.py`), which rules out the emulator and makes My Domain awkward; so we POST to the token
 endpoint ourselves and hand simple-salesforce the access token and instance URL.
 """
 
@@ -13,13 +13,14 @@ import jwt
 import requests
 from simple_salesforce.exceptions import SalesforceGeneralError
 
-from .salesforce_errors import SalesforceAuthError
-from .salesforce_settings import SalesforceSettings
+from .errors import SalesforceAuthError
+from .connection import SalesforceSettings
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 JWT_LIFETIME_SECONDS = 180
 
-# What usually fixes each OAuth error Salesforce returns (salesforce-api.md §2.1).
+# What usually fixes each OAuth error Salesforce returns ("OAuth 2.0 Endpoints" and the
+# flows' pages in Salesforce Help: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flows.htm).
 LOGIN_FIXES = {
     "invalid_client_id": "check client_id (the connected app's consumer key)",
     "invalid_client": "check client_secret (the consumer secret) and that the connected app "

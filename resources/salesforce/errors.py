@@ -8,8 +8,9 @@ our own settings names, never from request payloads.
 
 from simple_salesforce.exceptions import SalesforceError as ClientError
 
-# What to do about the Salesforce error codes an ELT run meets (salesforce-api.md §6,
-# salesforce-extraction.md b5).
+# What to do about the Salesforce error codes an ELT run meets ("Status Codes and Error
+# Responses", REST API Developer Guide:
+# https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
 FIXES = {
     "MALFORMED_QUERY": "check the SOQL syntax; the message shows the position Salesforce rejected",
     "INVALID_FIELD": "the field does not exist or is hidden from the integration user: re-describe "

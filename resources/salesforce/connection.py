@@ -8,11 +8,12 @@ the allowed values when something is wrong.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .salesforce_errors import SalesforceConfigError
+from .errors import SalesforceConfigError
 
 AUTH_METHODS = ("client_credentials", "jwt", "refresh_token", "password")
 
-# Which settings each login flow needs (salesforce-api.md §2.1).
+# Which settings each login flow needs (Salesforce Help, "OAuth Authorization Flows":
+# https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flows.htm).
 REQUIRED_BY_METHOD = {
     "client_credentials": ("client_id", "client_secret"),
     "jwt": ("client_id", "username"),

@@ -16,7 +16,7 @@ from fractions import Fraction
 import requests
 from simple_salesforce import Salesforce
 
-from .salesforce_errors import QuotaStop
+from .errors import QuotaStop
 
 APIS = ("rest", "bulk", "composite")
 LOGIN = "oauth"  # token requests: not metered against the daily API limit
@@ -131,7 +131,7 @@ class MeteredSession(requests.Session):
         self.meter, self.guard, self.timeout = meter, guard, timeout
         if ca_bundle:
             # Session.verify is ignored when REQUESTS_CA_BUNDLE is set unless the environment is
-            # ignored too (salesforce-api.md §1.3). Without a ca_bundle, keep the environment's
+            # ignored too (requests' `trust_env`). Without a ca_bundle, keep the environment's
             # proxies and CA settings.
             self.verify = ca_bundle
             self.trust_env = False

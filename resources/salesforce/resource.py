@@ -23,12 +23,9 @@ from contextlib import contextmanager
 import dagster as dg
 from pydantic import Field, field_validator
 
-from .salesforce_client import SalesforceClient
-from .salesforce_errors import (BulkUnavailable, QuotaStop, SalesforceAuthError,
-                                SalesforceCallError, SalesforceConfigError,
-                                SalesforceResourceError)
-from .salesforce_settings import (AUTH_METHODS, SalesforceSettings, check_auth_method,
-                                  check_login_domain, parse_number)
+from .client import SalesforceClient
+from .connection import (AUTH_METHODS, SalesforceSettings, check_auth_method,
+                         check_login_domain, parse_number)
 
 DECIMAL_SETTINGS = {  # name -> (minimum, maximum)
     "request_timeout": (0.001, None),
@@ -136,7 +133,3 @@ class SalesforceResource(dg.ConfigurableResource):
         finally:
             client.close()
 
-
-__all__ = ["BulkUnavailable", "QuotaStop", "SalesforceAuthError", "SalesforceCallError",
-           "SalesforceClient", "SalesforceConfigError", "SalesforceResource",
-           "SalesforceResourceError", "SalesforceSettings"]

@@ -21,7 +21,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 demo: install $(DAGSTER_HOME)/dagster.yaml
-	$(PY) -m pipelines.demo
+	$(VENV)/bin/dealsync demo
 
 # The whole suite: two workers (one test file each at a time; the suite mostly waits on HTTPS,
 # PostgreSQL and whole-second Salesforce timestamps), then the operations tests (tests/ops: real

@@ -14,12 +14,13 @@ import os
 import tempfile
 import time
 
+from simple_salesforce import Salesforce
+
 from bench.bench_emulator import start_emulator
 from emulator.app import Credentials
 from emulator.client import oauth_token, trusted_session
-from resources.salesforce import SalesforceResource
-from simple_salesforce import Salesforce
 from pipelines.process_exit import run_and_exit
+from resources.salesforce import SalesforceResource
 
 SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, OwnerId, AccountId, IsClosed, IsWon, "
         "SystemModstamp, IsDeleted FROM Opportunity")

@@ -19,15 +19,15 @@ from types import SimpleNamespace
 
 import dagster as dg
 
-from assets.sync_back import sql
 from assets.sync_back.assets import build_sink_asset
 from assets.sync_back.outbox import queue_rows
+from assets.sync_back.tables import ensure_tables
 from emulator.app import Credentials
 from emulator.client import Control, connect
-from pipelines.settings import Settings
-from resources.salesforce import SalesforceResource
-from resources.warehouse import WarehouseResource
 from pipelines.process_exit import run_and_exit
+from resources.salesforce import SalesforceResource
+from resources.settings import Settings
+from resources.warehouse import WarehouseResource
 
 ORG = {"User": [{"_ref": "u", "Username": "rep@bench.example", "LastName": "Rep",
                  "Email": "rep@bench.example", "Alias": "rep", "TimeZoneSidKey": "Europe/Berlin"}],
@@ -64,7 +64,7 @@ class Bench:
     def run(self, name: str, options: dict, rows: int) -> dict:
         path = os.path.join(self.state, f"{abs(hash(name))}.duckdb")
         warehouse = WarehouseResource(engine="duckdb", duckdb_path=path)
-        sql.ensure_tables(warehouse)
+        ensure_tables(warehouse)
         links, sf = self.ids()
         tag = name.replace(" ", "").replace(",", "-").replace("+", "")
         queue_rows(warehouse, [{**links, "sync_key": f"{tag}-{i:06d}", "subject": f"Follow up {i}",

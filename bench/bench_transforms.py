@@ -35,7 +35,7 @@ def _warehouse(args):
 
 
 def _settings(licensed: list[str]):
-    from pipelines.settings import Settings
+    from resources.settings import Settings
 
     return Settings.model_validate({
         "licensed_users": {"emails": licensed},
@@ -49,9 +49,9 @@ def phase_load(args) -> dict:
     """Generate the org and land every object into staging (one version per record)."""
     from datetime import datetime
 
-    from assets.salesforce.catalog import DEFAULT_OBJECTS
     from emulator.generator import generate_org
     from emulator.store import Store
+    from resources.settings.catalog import DEFAULT_OBJECTS
 
     began = time.perf_counter()
     store = Store()
@@ -93,8 +93,8 @@ def phase_change(args) -> dict:
 
     import pyarrow as pa
 
-    from assets.salesforce.catalog import DEFAULT_OBJECTS
     from emulator.schema import build_objects
+    from resources.settings.catalog import DEFAULT_OBJECTS
     from resources.staging.naming import column_name
 
     warehouse = _warehouse(args)

@@ -1,140 +1,35 @@
-"""`dealsync`: the command-line view of a running sync.
+"""`dealsync`: the one command for people running the sync.
 
-    dealsync status                     per-object health, deals and skips, the sync-back outbox
-    dealsync status --json              the same report as JSON (what the sync_status asset shows)
-    dealsync status --check-connection  also log in to Salesforce and read the org's API usage
+    dealsync status      is the sync working? (per object, deals, the sync-back outbox)
+    dealsync backfill    backfill the period the settings ask for
+    dealsync docs        the deal-warehouse data dictionary
+    dealsync emulator    the local Salesforce emulator (a development tool, installed separately)
+    dealsync demo        the whole pipeline end to end against the emulator
 
 The warehouse and Salesforce come from the same environment variables as the pipeline
 (DEALSYNC_WAREHOUSE, DEALSYNC_WAREHOUSE_URL, DEALSYNC_DUCKDB_PATH, SALESFORCE_*), the settings
-from DEALSYNC_CONFIG. Exit status: 0 healthy, 1 needs attention (an object's last sync failed,
-or a sync-back row failed), 2 the report could not be made (the message says which key to fix).
+from DEALSYNC_CONFIG.
 """
 
 import argparse
-import json
-import sys
 
-EXIT_OK, EXIT_ATTENTION, EXIT_ERROR = 0, 1, 2
+from .commands import backfill, demo, docs, emulator, status
+from .process_exit import run_and_exit
+
+COMMANDS = (status, backfill, docs, emulator, demo)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="dealsync", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    status = commands.add_parser("status", help="is the sync working?")
-    status.add_argument("--json", action="store_true", help="print the report as JSON")
-    status.add_argument("--check-connection", action="store_true",
-                        help="log in to Salesforce and read the org's daily API usage "
-                             "(spends two API calls)")
+    parser = argparse.ArgumentParser(prog="dealsync", description=__doc__.splitlines()[0],
+                                     epilog="Run `dealsync COMMAND --help` for a command's "
+                                            "options.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(commands)
     args = parser.parse_args(argv)
-    return run_status(args.json, args.check_connection)
+    return args.run(args)
 
 
-def run_status(as_json: bool, check_connection: bool) -> int:
-    try:
-        report, connection = _report(check_connection)
-    except Exception as exc:  # the user sees one line naming what to fix, not a traceback
-        print(f"dealsync status: {_describe(exc)}", file=sys.stderr)
-        return EXIT_ERROR
-    from .status import needs_attention, render
-
-    if as_json:
-        if connection is not None:
-            report["salesforce"] = connection
-        print(json.dumps(report, indent=2, default=str))
-    else:
-        print(render(report, _connection_line(connection)))
-    return EXIT_ATTENTION if needs_attention(report) or (
-        connection is not None and not connection["ok"]) else EXIT_OK
-
-
-def _report(check_connection: bool) -> tuple[dict, dict | None]:
-    import dagster as dg
-
-    from .resources import build_resources
-    from .settings import load_settings
-    from .status import collect
-
-    settings = load_settings()
-    with dg.build_resources(build_resources()) as resources:  # resolves the EnvVars
-        report = collect(resources.warehouse, settings)
-        connection = salesforce_connection(resources.salesforce) if check_connection else None
-    return report, connection
-
-
-def salesforce_connection(salesforce) -> dict:
-    """Log in and read /limits: {"ok", "instance_url", "api_used", "api_max"} or the error."""
-    from resources.salesforce.errors import SalesforceResourceError
-
-    try:
-        with salesforce.client() as client:
-            daily = client.limits().get("DailyApiRequests", {})
-            used = daily["Max"] - daily["Remaining"] if daily else None
-            return {"ok": True, "instance_url": client.token.instance_url,
-                    "api_used": used, "api_max": daily.get("Max")}
-    except SalesforceResourceError as exc:
-        return {"ok": False, "error": str(exc)}
-
-
-def _connection_line(connection: dict | None) -> str | None:
-    if connection is None:
-        return None
-    if not connection["ok"]:
-        return f"Salesforce: cannot connect: {connection['error']}"
-    return (f"Salesforce: connected to {connection['instance_url']}; org API usage today "
-            f"{connection['api_used']} of {connection['api_max']}")
-
-
-def _describe(exc: Exception) -> str:
-    """One line for the terminal, secrets scrubbed; settings and warehouse errors name the key."""
-    from resources.staging.connections import WarehouseLockTimeout
-    from resources.staging.sync_state import redact
-
-    import sqlalchemy as sa
-
-    exc = _cause(exc)
-    if isinstance(exc, WarehouseLockTimeout):
-        text = (f"the warehouse is busy ({exc}); DuckDB allows one writer, so retry when the "
-                "run finishes, or use the PostgreSQL warehouse")
-    elif isinstance(exc, sa.exc.OperationalError):
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        text = (f"cannot read the warehouse: {reason} (check DEALSYNC_WAREHOUSE_URL, or "
-                "DEALSYNC_DUCKDB_PATH for DuckDB)")
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    return redact(text, _secrets_in_environment())
-
-
-def _cause(exc: Exception) -> Exception:
-    """The error under Dagster's wrappers (a resource that failed to start wraps its reason)."""
-    from dagster._core.errors import DagsterError
-
-    while isinstance(exc, DagsterError):
-        inner = getattr(exc, "user_exception", None) or exc.__cause__
-        if inner is None:
-            break
-        exc = inner
-    return exc
-
-
-def _secrets_in_environment() -> tuple[str, ...]:
-    import os
-
-    names = ("SALESFORCE_CLIENT_SECRET", "SALESFORCE_PASSWORD", "SALESFORCE_SECURITY_TOKEN",
-             "SALESFORCE_REFRESH_TOKEN", "SALESFORCE_PRIVATE_KEY", "DEALSYNC_WAREHOUSE_URL")
-    secrets = [os.environ[n] for n in names if os.environ.get(n)]
-    return tuple(s for s in [*secrets, _password(os.environ.get("DEALSYNC_WAREHOUSE_URL"))] if s)
-
-
-def _password(url: str | None) -> str | None:
-    import sqlalchemy as sa
-
-    if not url:
-        return None
-    try:
-        return sa.engine.make_url(url).password
-    except sa.exc.ArgumentError:
-        return None  # not a URL: the whole value is scrubbed already
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def entry() -> None:
+    """The console script: exit without DuckDB's interpreter-teardown noise."""
+    run_and_exit(main)

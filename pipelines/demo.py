@@ -10,8 +10,6 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipelines.process_exit import run_and_exit
-
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SETTINGS_TEMPLATE = ROOT / "pipelines" / "demo_settings.yaml"
 DEMO_SETTINGS = ROOT / ".emulator" / "demo_settings.yaml"
@@ -85,6 +83,3 @@ def main() -> int:
           f"Warehouse: {DEMO_WAREHOUSE}. Explore the runs with `make dev`.")
     return 0 if ok else 1
 
-
-if __name__ == "__main__":
-    run_and_exit(main)

@@ -1,6 +1,5 @@
 """The runs `make demo` launches, on the Dagster instance in $DAGSTER_HOME."""
 
-import re
 import sys
 import threading
 import uuid
@@ -9,13 +8,13 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from assets.salesforce.extract_asset import MODE_TAG
+from assets.keys import MODE_TAG, object_key
 from pipelines.definitions import defs
-from pipelines.partitions import daily_windows
-from pipelines.settings import cached_settings
+from resources.settings import cached_settings
 from resources.staging.naming import table_name
 
 DEFS = defs()
+WINDOWS = DEFS.get_assets_def(object_key("Opportunity")).partitions_def
 
 
 def _instance() -> dg.DagsterInstance:
@@ -29,7 +28,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 def backfill(objects: list[str] | None = None) -> dg.ExecuteInProcessResult:
     """Every partition in one range run, as a UI backfill with a single-run policy would, with
     a progress bar per object (records landed against Salesforce's COUNT())."""
-    keys = daily_windows.get_partition_keys()
+    keys = WINDOWS.get_partition_keys()
     job = DEFS.resolve_job_def("incremental_sync")
     run_id = str(uuid.uuid4())
     with Progress(_instance(), run_id, objects or cached_settings().enabled_objects()):
@@ -40,24 +39,19 @@ def backfill(objects: list[str] | None = None) -> dg.ExecuteInProcessResult:
 
 
 class Progress:
-    """One bar per object, fed from the run's event log as the extraction writes it: the
-    "N records expected" line (Salesforce's COUNT()) sets the total; page counts and "Landed N
-    versions" lines move it. Without a terminal, one line per object when it has landed."""
-
-    EXPECTED = re.compile(r"^(\w+) .*?: (\d+) records expected$")
-    SO_FAR = re.compile(r"^(\w+): \d+ pages, (\d+) (?:of \d+ )?records")
-    LANDED = re.compile(r"^Landed (\d+) (\w+) versions")
+    """One bar per object, fed from the run's progress observations as the extraction writes
+    them (records landed against Salesforce's COUNT(), see assets/salesforce/progress.py).
+    Without a terminal, one line per object when it is done."""
 
     def __init__(self, instance, run_id: str, objects: list[str]):
         from tqdm import tqdm
 
-        self.instance, self.run_id, self.seen = instance, run_id, 0
+        self.instance, self.run_id, self.cursor = instance, run_id, None
         self.tty = sys.stderr.isatty()
         self.bars = {name: tqdm(desc=f"{name:<24}", total=None, unit=" rec", position=i,
                                 leave=True, disable=not self.tty, dynamic_ncols=True)
                      for i, name in enumerate(objects)}
-        self.expected: dict[str, int] = {}
-        self.landed: dict[str, int] = {}
+        self.names = {table_name(name): name for name in objects}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="demo-progress", daemon=True)
 
@@ -68,7 +62,7 @@ class Progress:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
-        self._read()  # whatever was logged after the last poll
+        self._read()  # whatever was recorded after the last poll
         for bar in self.bars.values():
             bar.close()
 
@@ -77,34 +71,28 @@ class Progress:
             self._read()
 
     def _read(self) -> None:
-        entries = self.instance.all_logs(self.run_id)[self.seen:]
-        self.seen += len(entries)
-        for entry in entries:
-            message = entry.user_message or ""
-            if match := self.EXPECTED.match(message):
-                name = match.group(1)
-                self.expected[name] = self.expected.get(name, 0) + int(match.group(2))
-                self._show(name, self.landed.get(name, 0))
-            elif match := self.SO_FAR.match(message):
-                self._show(match.group(1), self.landed.get(match.group(1), 0)
-                           + int(match.group(2)))
-            elif match := self.LANDED.match(message):
-                name = match.group(2)
-                self.landed[name] = self.landed.get(name, 0) + int(match.group(1))
-                self._show(name, self.landed[name], landed=True)
+        records = self.instance.get_records_for_run(
+            self.run_id, cursor=self.cursor, of_type=dg.DagsterEventType.ASSET_OBSERVATION,
+            limit=1000)
+        self.cursor = records.cursor
+        for record in records.records:
+            observation = record.event_log_entry.dagster_event.asset_observation_data.asset_observation
+            name = self.names.get(observation.asset_key.path[-1])
+            if name is not None:
+                meta = {k: v.value for k, v in observation.metadata.items()}
+                self._show(name, meta["records_landed"], meta.get("records_expected"),
+                           meta["state"] == "completed")
 
-    def _show(self, name: str, n: int, landed: bool = False) -> None:
-        bar = self.bars.get(name)
-        if bar is None:
-            return
-        total = self.expected.get(name, n if landed else None)
+    def _show(self, name: str, landed: int, expected: int | None, done: bool) -> None:
+        bar = self.bars[name]
+        total = expected if expected is not None else (landed if done else None)
         if bar.total is None and total is not None:
             bar.reset(total=total)  # the object's extraction starts now: restart its clock
-        bar.n = n
+        bar.n = landed
         bar.refresh()
-        if landed and not self.tty and n >= (bar.total or 0):
-            against = f" of {self.expected[name]} expected" if name in self.expected else ""
-            print(f"  {name:<24} {n} records landed{against}", flush=True)
+        if done and not self.tty:
+            against = f" of {expected} expected" if expected is not None else ""
+            print(f"  {name:<24} {landed} records landed{against}", flush=True)
 
 
 def tick() -> dg.ExecuteInProcessResult:

@@ -1,17 +1,29 @@
-"""Jobs: the incremental sync (what the schedule runs) and the hard-delete reconciliation."""
+"""Jobs: the incremental sync (what the 10-minute schedule runs), the daily hard-delete
+reconciliation, the backfill of a period, sync-back alone, and the status refresh."""
 
 import dagster as dg
 
-from assets.salesforce.extract_asset import GROUP
+from assets.keys import (
+    DEAL_WAREHOUSE,
+    HARD_DELETES_KEY,
+    OPERATIONS,
+    SALESFORCE,
+    SYNC_BACK,
+    SYNC_STATUS_KEY,
+    object_key,
+)
+
+INCREMENTAL_SYNC = "incremental_sync"
+BACKFILL_PERIOD = "backfill_period"
 
 # Extraction, then the deal warehouse, its checks and the sink, all in one run: a blocking check
 # can only stop the sink within the run it belongs to.
 # The hard-delete reconciliation reads every Id of every object: daily, never on a tick.
-HARD_DELETES = dg.AssetSelection.assets(dg.AssetKey([GROUP, "hard_deletes"]))
-SYNC_SELECTION = dg.AssetSelection.groups(GROUP, "deal_warehouse", "sync_back") - HARD_DELETES
+HARD_DELETES = dg.AssetSelection.assets(HARD_DELETES_KEY)
+SYNC_SELECTION = dg.AssetSelection.groups(SALESFORCE, DEAL_WAREHOUSE, SYNC_BACK) - HARD_DELETES
 
 incremental_sync_job = dg.define_asset_job(
-    "incremental_sync", selection=SYNC_SELECTION,
+    INCREMENTAL_SYNC, selection=SYNC_SELECTION,
     description="The newest window of every enabled object (and everything downstream).",
     tags={"dagster/max_retries": 1},
 )
@@ -20,3 +32,19 @@ reconcile_deletes_job = dg.define_asset_job(
     "reconcile_hard_deletes", selection=HARD_DELETES,
     description="Compare Id sets with Salesforce and mark records purged from its recycle bin.",
 )
+
+sync_back_job = dg.define_asset_job(
+    "sync_back", selection=dg.AssetSelection.groups(SYNC_BACK),
+    description="Fill the outbox from the follow-up rules, check it, and write due Tasks.")
+
+sync_status_job = dg.define_asset_job(
+    "sync_status", selection=dg.AssetSelection.assets(SYNC_STATUS_KEY),
+    description=f"Refresh the {OPERATIONS}/sync_status asset (reads only).")
+
+
+def build_backfill_period_job(objects: list[str]):
+    extraction = dg.AssetSelection.assets(*[object_key(n) for n in objects])
+    return dg.define_asset_job(
+        BACKFILL_PERIOD, selection=extraction | dg.AssetSelection.groups(DEAL_WAREHOUSE),
+        description="Extract a partition range of every enabled object, then build the "
+        "warehouse. `dealsync backfill` runs the range the settings ask for.")

@@ -4,20 +4,17 @@
   the incremental job runs them after every tick.
 - jobs: `deal_warehouse_transforms` (transforms only, what the sensors run; config
   `full_rebuild: true` for a full rebuild), `deal_warehouse_full_rebuild` (the same, always
-  full), `backfill_period` (extraction over a partition range, then the transforms; launched by
-  `python -m pipelines.backfill_period`), and `purge_personal_data` (GDPR erasure).
+  full), and `purge_personal_data` (GDPR erasure).
 - sensors: pipelines/warehouse_sensors.py.
 """
 
 import dagster as dg
 
-from assets.salesforce.extract_asset import object_key
 from assets.warehouse.asset import FULL_REBUILD_TAG, GROUP, build_warehouse_asset
 from assets.warehouse.asset import materialize_results as _materialize_results
 from assets.warehouse.purge import PurgeRequest, PurgeRequestError, purge
 from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
-from .backfill_period import JOB_NAME as BACKFILL_JOB
 from .warehouse_sensors import build_sensors
 
 TRANSFORMS = dg.AssetSelection.groups(GROUP)
@@ -70,17 +67,9 @@ def build_purge_job(settings) -> dg.JobDefinition:
     return purge_personal_data
 
 
-def backfill_job(settings):
-    extraction = dg.AssetSelection.assets(*[object_key(n) for n in settings.enabled_objects()])
-    return dg.define_asset_job(
-        BACKFILL_JOB, selection=extraction | TRANSFORMS,
-        description="Extract a partition range of every enabled object, then build the "
-        "warehouse. `python -m pipelines.backfill_period` runs the range the settings ask for.")
-
-
 def warehouse_definitions(settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[build_warehouse_asset(settings)],
-        jobs=[transform_job, full_rebuild_job, backfill_job(settings), build_purge_job(settings)],
+        jobs=[transform_job, full_rebuild_job, build_purge_job(settings)],
         sensors=build_sensors(transform_job),
     )

@@ -12,13 +12,12 @@ from pathlib import Path
 import dagster as dg
 import sqlalchemy as sa
 
-from assets.salesforce.extract_asset import object_key
+from assets.keys import object_key
 from assets.warehouse.asset import model_key
 from assets.warehouse.seeds import LicensedUsersError, licensed_rows, settings_fingerprint
+from resources.settings import SettingsError, load_settings
 from resources.staging.connections import WarehouseLockTimeout
 from resources.warehouse import WarehouseResource
-
-from .settings import SettingsError, load_settings
 
 SENSOR_LOCK_TIMEOUT_S = 5.0  # a sensor tick must not wait out a long DuckDB write
 

@@ -17,13 +17,20 @@ import pyarrow as pa
 import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 
+from resources.secrets import known_secrets, redact
 from resources.staging import current, hard_deletes, landing, sync_state
-from resources.staging.connections import (ENGINES, WarehouseConfigError, WarehouseLockTimeout,
-                                           build_engine, retry_on_ddl_race, transaction)
+from resources.staging.connections import (
+    ENGINES,
+    WarehouseConfigError,
+    WarehouseLockTimeout,
+    build_engine,
+    retry_on_ddl_race,
+    transaction,
+)
 from resources.staging.landing import LandResult
 from resources.staging.naming import column_name, quote, table_name
 from resources.staging.schema import BatchSchemaError, SchemaDriftError
-from resources.staging.sql_files import execute_file, split_statements
+from transforms import sql
 
 __all__ = ["WarehouseResource", "WAREHOUSE_POOL", "LandResult", "SchemaDriftError", "BatchSchemaError",
            "WarehouseConfigError", "WarehouseLockTimeout", "table_name", "column_name"]
@@ -105,43 +112,32 @@ class WarehouseResource(dg.ConfigurableResource):
         def create() -> None:
             with transaction(self._sa_engine(False), timeout_s=self.lock_timeout_seconds,
                              label=self._label(), log=_log) as connection:
-                execute_file(connection, "create_schema")
-                execute_file(connection, "create_sync_tables")
+                sql.execute(connection, "staging/create_schema")
+                sql.execute(connection, "staging/create_sync_tables")
 
         retry_on_ddl_race(create)
         self._staging_ready = True
 
     # ----- generic SQL helpers (the same SQL text runs on both engines) ----------------------
 
-    def execute(self, sql: str, params: dict | None = None) -> None:
+    def execute(self, statement: str, params: dict | None = None) -> None:
         with self.connection() as connection:
-            connection.execute(sa.text(sql), params or {})
+            connection.execute(sa.text(statement), params or {})
 
-    def query(self, sql: str, params: dict | None = None, *,
+    def query(self, statement: str, params: dict | None = None, *,
               read_only: bool = False) -> list[dict[str, Any]]:
         with self.connection(read_only) as connection:
-            return [dict(row) for row in connection.execute(sa.text(sql), params or {}).mappings()]
+            result = connection.execute(sa.text(statement), params or {})
+            return [dict(row) for row in result.mappings()]
 
-    def scalar(self, sql: str, params: dict | None = None, *, read_only: bool = False) -> Any:
+    def scalar(self, statement: str, params: dict | None = None, *,
+               read_only: bool = False) -> Any:
         with self.connection(read_only) as connection:
-            return connection.execute(sa.text(sql), params or {}).scalar()
-
-    def run_sql_file(self, path: str | Path, **params: Any) -> list[dict[str, Any]]:
-        """Run every statement of a .sql file in one transaction, with :named bind parameters.
-
-        Returns the rows of the last statement when it produces rows (else []).
-        """
-        statements = split_statements(Path(path).read_text(encoding="utf-8"))
-        result = None
-        with self.connection() as connection:
-            for statement in statements:
-                result = connection.execute(sa.text(statement), params)
-            return [dict(row) for row in result.mappings()] if result and result.returns_rows \
-                else []
+            return connection.execute(sa.text(statement), params or {}).scalar()
 
     def table_exists(self, schema: str, name: str) -> bool:
         with self.connection() as connection:
-            return bool(execute_file(connection, "select_table_exists",
+            return bool(sql.execute(connection, "staging/select_table_exists",
                                      {"schema": schema, "name": name}).scalar())
 
     def row_count(self, schema: str, name: str) -> int:
@@ -157,8 +153,9 @@ class WarehouseResource(dg.ConfigurableResource):
         keyed by the same API names. Re-running a window converges (merge on id +
         system_modstamp). Raises SchemaDriftError before writing if a field changed type.
         """
-        return landing.land(self, object_name, fields, batches, window_start=window_start,
-                            window_end=window_end, run_id=run_id, api=api, log=_log)
+        return landing.land(self.connection, self.engine, object_name, fields, batches,
+                            window_start=window_start, window_end=window_end, run_id=run_id,
+                            api=api, log=_log)
 
     def rebuild_current(self, object_name: str) -> int:
         """Rebuild staging.<t> from the whole version history; returns its row count."""
@@ -168,7 +165,8 @@ class WarehouseResource(dg.ConfigurableResource):
     def mark_hard_deleted(self, object_name: str, present_ids: Iterable[str], *,
                           chunk_size: int = 100_000, allow_empty: bool = False) -> int:
         """Mark current rows whose Id Salesforce no longer returns as deleted; returns how many."""
-        marked = hard_deletes.mark_hard_deleted(self, object_name, present_ids,
+        marked = hard_deletes.mark_hard_deleted(self.connection, self.engine, object_name,
+                                                present_ids,
                                                 chunk_size=chunk_size, allow_empty=allow_empty)
         _log.info("Marked %d %s rows hard-deleted (absent from Salesforce)", marked, object_name)
         return marked
@@ -212,7 +210,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def record_sync_failure(self, object_name: str, error_text: str, *, run_id: str | None = None,
                             api_calls: int = 0) -> None:
         """Store a (redacted, truncated) error so staging.sync_status shows the sync failing."""
-        error = sync_state.redact(error_text, self._known_secrets())
+        error = redact(error_text, known_secrets(self.postgres_url))
         with self.connection() as connection:
             sync_state.record_failure(connection, object_name, error, run_id=run_id,
                                       api_calls=api_calls)
@@ -220,9 +218,3 @@ class WarehouseResource(dg.ConfigurableResource):
     def get_sync_status(self, object_name: str) -> dict[str, Any] | None:
         with self.connection() as connection:
             return sync_state.get_status(connection, object_name)
-
-    def _known_secrets(self) -> tuple[str, ...]:
-        if not self.postgres_url:
-            return ()
-        url = sa.engine.make_url(self.postgres_url)
-        return tuple(s for s in (self.postgres_url, url.password) if s)

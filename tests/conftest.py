@@ -3,15 +3,15 @@
 import os
 from pathlib import Path
 
-# Before anything imports the pipeline: its partitions are built from these settings.
-os.environ["DEALSYNC_CONFIG"] = str(Path(__file__).parent / "fixtures" / "settings" / "test.yaml")
-
-import pytest  # noqa: E402
+import pytest
 
 from emulator.client import Control
 from emulator.server import Emulator
 from resources.warehouse import WarehouseResource
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
+
+# The suite's settings, wherever the code location is loaded (nothing reads them at import).
+os.environ["DEALSYNC_CONFIG"] = str(Path(__file__).parent / "fixtures" / "settings" / "test.yaml")
 
 # ##### POSTGRES / WAREHOUSE FIXTURES
 

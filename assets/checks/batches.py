@@ -10,13 +10,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 
 from resources.staging.naming import quote
-from resources.staging.sql_files import split_statements
+from transforms import sql
 
-CHECK_SQL_DIR = Path(__file__).resolve().parents[2] / "transforms" / "sync_back" / "checks"
 SF_ID = r"^[a-zA-Z0-9]{18}$"
 SF_ID_15_OR_18 = r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$"   # no capture groups: pandas warns
 YMD = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
@@ -47,17 +44,11 @@ def literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-@cache
-def _load(name: str) -> str:
-    (statement,) = split_statements((CHECK_SQL_DIR / f"{name}.sql").read_text(encoding="utf-8"))
-    return statement
-
-
 def check_sql(name: str, identifiers: dict | None = None, **values) -> str:
-    """transforms/sync_back/checks/<name>.sql with quoted identifiers and literal values."""
+    """transforms/checks/<name>.sql with quoted identifiers and literal values."""
     rendered = {k: quote(v) for k, v in (identifiers or {}).items()}
     rendered.update({k: literal(v) for k, v in values.items()})
-    return _load(name).format_map(rendered)
+    return sql.statement(f"checks/{name}").format_map(rendered)
 
 
 def min_rows(previous: int | None, max_drop_share: float) -> int:

@@ -7,7 +7,7 @@ raised counts as failed with its own severity: the gate fails closed.
 
 import dagster as dg
 
-from resources.staging.sync_state import redact
+from resources.secrets import redact
 
 from .gx_runner import BatchResult
 

@@ -10,52 +10,33 @@ from datetime import timedelta
 
 import dagster as dg
 
-from pipelines.partitions import daily_windows
+from assets.keys import MODE_TAG, SALESFORCE, object_key
+from resources.clock import utc_now
 from resources.salesforce import SalesforceResource
 from resources.salesforce.errors import BulkUnavailable, QuotaStop, SalesforceCallError
-from resources.staging.naming import table_name
+from resources.settings import ExtractionSettings, ObjectSpec
 from resources.staging.schema import SchemaDriftError
 from resources.warehouse import WarehouseResource
 
-from .catalog import DEFAULT_OBJECTS, ObjectSpec, select_fields
 from .extractor import Extractor, ObjectRun
+from .fields import select_fields
+from .partitions import backfill_windows
+from .progress import Progress
 from .tick import TickObject, run_tick
-from .windows import Window, backfill_window, tick_window, utcnow
-
-MODE_TAG = "dealsync/mode"
-GROUP = "salesforce"
+from .windows import Window, backfill_window, tick_window
 
 
-def object_key(object_name: str) -> dg.AssetKey:
-    return dg.AssetKey([GROUP, table_name(object_name)])
-
-
-def object_specs(settings) -> list[ObjectSpec]:
-    """The enabled objects with their field lists: curated, `all` (None), or configured."""
-    specs = []
-    for name in settings.enabled_objects():
-        configured = settings.objects.get(name)
-        default = DEFAULT_OBJECTS.get(name, ObjectSpec(name, None))
-        fields = default.fields
-        if configured is not None and configured.fields == "all":
-            fields = None
-        elif configured is not None and isinstance(configured.fields, list):
-            fields = tuple(dict.fromkeys(["Id", "SystemModstamp", *configured.fields]))
-        specs.append(ObjectSpec(name, fields, default.required, default.small))
-    return specs
-
-
-def build_extract_asset(settings) -> dg.AssetsDefinition:
-    specs = object_specs(settings)
-    extraction = settings.extraction
+def build_extract_asset(extraction: ExtractionSettings,
+                        specs: list[ObjectSpec]) -> dg.AssetsDefinition:
+    windows = backfill_windows(extraction.first_day())
 
     @dg.multi_asset(
         name="salesforce_extract",
-        specs=[dg.AssetSpec(object_key(s.name), group_name=GROUP, skippable=True,
+        specs=[dg.AssetSpec(object_key(s.name), group_name=SALESFORCE, skippable=True,
                             kinds={"salesforce"}, description=f"Salesforce {s.name}: every "
                             "record version in staging, and its current state.")
                for s in specs],
-        partitions_def=daily_windows,
+        partitions_def=windows,
         backfill_policy=dg.BackfillPolicy.multi_run(extraction.max_partitions_per_run),
         can_subset=True,
         pool="salesforce_api",
@@ -65,7 +46,7 @@ def build_extract_asset(settings) -> dg.AssetsDefinition:
         selected = [s for s in specs if object_key(s.name) in context.selected_asset_keys]
         incremental = context.run.tags.get(MODE_TAG) == "incremental"
         with salesforce.client(log=context.log) as client:
-            job = ExtractionRun(context, client, warehouse, extraction)
+            job = ExtractionRun(context, client, warehouse, extraction, windows)
             job.run(selected, incremental)
             accounting = client.accounting()
         for name, run in job.runs.items():
@@ -91,25 +72,27 @@ class ExtractionRun:
 
     PER_OBJECT_ERRORS = (SchemaDriftError, SalesforceCallError, BulkUnavailable, ValueError)
 
-    def __init__(self, context, client, warehouse, extraction):
+    def __init__(self, context, client, warehouse, extraction: ExtractionSettings,
+                 windows: dg.PartitionsDefinition):
         self.context, self.client, self.warehouse = context, client, warehouse
-        self.extraction = extraction
+        self.extraction, self.windows = extraction, windows
+        self.progress = Progress(self._report_progress)
         self.extractor = Extractor(client, warehouse, context.run.run_id, extraction.bulk_threshold,
-                                   context.log)
+                                   context.log, self.progress)
         self.runs: dict[str, ObjectRun] = {}
         self.failures: dict[str, Exception] = {}
         self.stopped: QuotaStop | None = None
 
     def run(self, selected: list[ObjectSpec], incremental: bool) -> None:
-        now = utcnow()
+        now = utc_now()
         lag = timedelta(minutes=self.extraction.safety_lag_minutes)
         partition = self.context.partition_time_window
         try:
             if incremental:
                 self._tick(selected, partition, now, lag)
             else:
-                first = daily_windows.time_window_for_partition_key(
-                    daily_windows.get_first_partition_key()).start
+                first = self.windows.time_window_for_partition_key(
+                    self.windows.get_first_partition_key()).start
                 window = backfill_window(partition.start, partition.end, now, lag, first)
                 for spec in selected:
                     self._one(spec.name, lambda s=spec: self._backfill(s, window, now - lag))
@@ -141,6 +124,16 @@ class ExtractionRun:
         reaches_present = window is not None and window.end >= horizon - timedelta(seconds=1)
         return run, fields, reaches_present or spec.small
 
+    def _report_progress(self, name: str, landed: int, expected: int | None, done: bool) -> None:
+        """An AssetObservation the run log and the asset's page show while the run goes."""
+        of = f" of {expected}" if expected is not None else ""
+        metadata = {"records_landed": landed, "state": "completed" if done else "in progress"}
+        if expected is not None:
+            metadata["records_expected"] = expected
+        self.context.log_event(dg.AssetObservation(
+            asset_key=object_key(name), metadata=metadata,
+            description=f"{name}: {landed}{of} records landed{' (done)' if done else ''}"))
+
     def _one(self, name: str, work) -> None:
         """Run one object's work -> (ObjectRun, fields, advance_mark) and record the outcome."""
         try:
@@ -159,6 +152,7 @@ class ExtractionRun:
             api_calls=int(round(calls)), fields=fields,
             high_water_mark=window_end if advance_mark else None)
         self.runs[name] = run
+        self.progress.done(name)
 
 
 def object_calls(accounting: dict, name: str) -> float:

@@ -8,10 +8,12 @@ so a delete lands as a new version. A QUERY_TIMEOUT halves the window and tries 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from resources.clock import utc_now
 from resources.salesforce.errors import BulkUnavailable, SalesforceCallError
 
 from .convert import csv_to_table, records_to_table
-from .windows import EPOCH, Window, utcnow, window_soql, window_where
+from .progress import Progress
+from .windows import EPOCH, Window, window_soql, window_where
 
 MIN_WINDOW_SECONDS = 60
 
@@ -53,9 +55,10 @@ def _is_timeout(exc: SalesforceCallError) -> bool:
 class Extractor:
     """Runs the queries for one object and lands what they return."""
 
-    def __init__(self, client, warehouse, run_id: str, bulk_threshold: int, log):
+    def __init__(self, client, warehouse, run_id: str, bulk_threshold: int, log,
+                 progress: Progress):
         self.client, self.warehouse, self.run_id = client, warehouse, run_id
-        self.bulk_threshold, self.log = bulk_threshold, log
+        self.bulk_threshold, self.log, self.progress = bulk_threshold, log, progress
 
     def land(self, run: ObjectRun, fields: dict[str, str], tables: Iterator, window: Window,
              api: str) -> None:
@@ -63,23 +66,15 @@ class Extractor:
                                      window_end=window.end, run_id=self.run_id, api=api)
         run.add(result, window, api)
 
-    def rest_tables(self, object_name: str, fields: dict[str, str], soql: str,
-                    expected: int | None = None) -> Iterator:
+    def rest_tables(self, object_name: str, fields: dict[str, str], soql: str) -> Iterator:
         pages = self.client.query_pages(soql, object=object_name, include_deleted=True)
-        return self._progress(object_name, (records_to_table(p, fields, object_name) for p in pages),
-                              expected)
+        return self.counted(object_name,
+                              (records_to_table(p, fields, object_name) for p in pages))
 
-    def _progress(self, object_name: str, tables: Iterator, expected: int | None = None) -> Iterator:
-        """Log pages and records against the COUNT() as they land, so a long backfill shows
-        where it is (`make demo` draws its progress bars from these lines)."""
-        seen = 0
-        for number, table in enumerate(tables, start=1):
-            seen += table.num_rows
-            if expected:
-                self.log.info(f"{object_name}: {number} pages, {seen} of {expected} records "
-                              f"({100 * seen // max(expected, 1)}%)")
-            elif number % 10 == 0:
-                self.log.info(f"{object_name}: {number} pages, {seen} records so far")
+    def counted(self, object_name: str, tables: Iterator) -> Iterator:
+        """Count pages as they land, for the progress reports (progress.py)."""
+        for table in tables:
+            self.progress.page(object_name, table.num_rows)
             yield table
 
     def extract_window(self, run: ObjectRun, fields: dict[str, str], window: Window) -> None:
@@ -89,6 +84,7 @@ class Extractor:
         try:
             expected = self.client.count(object_name, window_where(window), include_deleted=True)
             run.expected = (run.expected or 0) + expected
+            self.progress.expect(object_name, expected)
             self.log.info(f"{object_name} {window.label()}: {expected} records expected")
             if expected == 0:
                 # Land nothing, but create the staging tables: a first tick on a quiet object
@@ -97,8 +93,7 @@ class Extractor:
                 return
             if expected > self.bulk_threshold and self._bulk(run, fields, soql, window, expected):
                 return
-            self.land(run, fields, self.rest_tables(object_name, fields, soql, expected), window,
-                      "rest")
+            self.land(run, fields, self.rest_tables(object_name, fields, soql), window, "rest")
         except SalesforceCallError as exc:
             if not _is_timeout(exc) or window.seconds < 2 * MIN_WINDOW_SECONDS:
                 raise
@@ -113,8 +108,8 @@ class Extractor:
         """Land through Bulk 2.0; False (nothing landed) when Salesforce refuses the job."""
         object_name = run.object_name
         pages = self.client.bulk_query_pages(soql, object=object_name, include_deleted=True)
-        tables = self._progress(object_name, (csv_to_table(p, fields, object_name) for p in pages),
-                                expected)
+        tables = self.counted(object_name,
+                                (csv_to_table(p, fields, object_name) for p in pages))
         try:
             first = next(tables, None)
         except BulkUnavailable as exc:
@@ -130,7 +125,7 @@ class Extractor:
         """Small setup objects (users, stages, record types): the whole table, every time."""
         soql = window_soql(run.object_name, list(fields), None)
         tables = self.rest_tables(run.object_name, fields, soql)
-        everything = Window(EPOCH, utcnow().replace(microsecond=0))
+        everything = Window(EPOCH, utc_now().replace(microsecond=0))
         self.land(run, fields, tables, everything, "rest")
 
 

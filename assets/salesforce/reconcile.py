@@ -5,12 +5,14 @@ still has (Id-only queryAll, Bulk when large) with staging finds them; they are 
 
 import dagster as dg
 
+from assets.keys import HARD_DELETES_KEY, SALESFORCE, object_key
 from resources.salesforce import SalesforceResource
 from resources.salesforce.errors import BulkUnavailable
+from resources.settings import ExtractionSettings, ObjectSpec
+from resources.staging.naming import table_name
 from resources.warehouse import WarehouseResource
 
 from .convert import csv_to_table
-from .extract_asset import GROUP, object_key, object_specs
 
 ID_FIELDS = {"Id": "id"}
 
@@ -29,11 +31,11 @@ def _id_pages(client, object_name: str, bulk_threshold: int, log):
         yield from (r["Id"] for r in page)
 
 
-def build_reconcile_asset(settings) -> dg.AssetsDefinition:
-    specs = object_specs(settings)
-    threshold = settings.extraction.bulk_threshold
+def build_reconcile_asset(extraction: ExtractionSettings,
+                          specs: list[ObjectSpec]) -> dg.AssetsDefinition:
+    threshold = extraction.bulk_threshold
 
-    @dg.asset(key=dg.AssetKey([GROUP, "hard_deletes"]), group_name=GROUP, kinds={"salesforce"},
+    @dg.asset(key=HARD_DELETES_KEY, group_name=SALESFORCE, kinds={"salesforce"},
               deps=[object_key(s.name) for s in specs], pool="salesforce_api",
               description="Marks staged records that Salesforce purged (hard deletes).")
     def hard_deletes(context: dg.AssetExecutionContext, salesforce: SalesforceResource,
@@ -41,7 +43,7 @@ def build_reconcile_asset(settings) -> dg.AssetsDefinition:
         purged = {}
         with salesforce.client(log=context.log) as client:
             for spec in specs:
-                if not warehouse.table_exists("staging", object_key(spec.name).path[-1]):
+                if not warehouse.table_exists("staging", table_name(spec.name)):
                     continue  # never extracted: nothing to reconcile
                 purged[spec.name] = warehouse.mark_hard_deleted(
                     spec.name, _id_pages(client, spec.name, threshold, context.log))

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from resources.salesforce.composite import strip_attributes
+from resources.settings.catalog import ObjectSpec
 
-from .catalog import ObjectSpec, select_fields
 from .convert import records_to_table
 from .extractor import Extractor, ObjectRun
+from .fields import select_fields
 from .windows import Window, window_soql
 
 QUERIES_PER_CALL = 5
@@ -50,7 +51,8 @@ def _plan_calls(objects: list[TickObject]) -> list[list[tuple[str, TickObject]]]
 def _subrequest(kind: str, obj: TickObject, version: str, ref: str) -> dict:
     name = obj.spec.name
     if kind == "describe":
-        return {"method": "GET", "referenceId": ref, "url": f"/services/data/v{version}/sobjects/{name}/describe"}
+        return {"method": "GET", "referenceId": ref,
+                "url": f"/services/data/v{version}/sobjects/{name}/describe"}
     window = None if obj.spec.small else obj.window
     soql = window_soql(name, list(obj.cached_fields), window)
     return {"method": "GET", "referenceId": ref,
@@ -98,7 +100,7 @@ def _land(client, extractor: Extractor, obj: TickObject, log) -> ObjectRun:
         raise ValueError(f"{name}: describe failed ({obj.describe_error}); check that the "
                          "integration user can read the object")
     if obj.first_page is not None and fields == obj.cached_fields:
-        tables = _pages(client, name, fields, obj.first_page)
+        tables = extractor.counted(name, _pages(client, name, fields, obj.first_page))
         extractor.land(run, fields, tables, obj.window, "composite")
     elif obj.spec.small:
         extractor.extract_all(run, fields)

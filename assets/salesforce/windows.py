@@ -8,7 +8,9 @@ may still be committing, is left for the next tick.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+
+from resources.clock import to_utc_naive
 
 
 @dataclass(frozen=True)
@@ -29,16 +31,8 @@ class Window:
         return f"[{self.start.isoformat()}Z, {self.end.isoformat()}Z)"
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def naive_utc(ts: datetime) -> datetime:
-    return ts.astimezone(timezone.utc).replace(tzinfo=None) if ts.tzinfo else ts
-
-
 def soql_literal(ts: datetime) -> str:
-    return naive_utc(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return to_utc_naive(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def window_where(window: Window) -> str:
@@ -59,9 +53,9 @@ def backfill_window(partition_start: datetime, partition_end: datetime, now: dat
                     safety_lag: timedelta, first_partition_start: datetime) -> Window | None:
     """The partition range, cut at now − lag; None when it lies wholly in the future. A range
     that starts at the first partition reaches back to the beginning of time."""
-    end = min(naive_utc(partition_end), now - safety_lag).replace(microsecond=0)
-    start = naive_utc(partition_start)
-    if start <= naive_utc(first_partition_start):
+    end = min(to_utc_naive(partition_end), now - safety_lag).replace(microsecond=0)
+    start = to_utc_naive(partition_start)
+    if start <= to_utc_naive(first_partition_start):
         start = EPOCH
     return Window(start, end) if end > start else None
 
@@ -76,5 +70,5 @@ def tick_window(high_water_mark: datetime | None, partition_start: datetime, now
     elif skip_backfill:
         start = end - lookback
     else:
-        start = naive_utc(partition_start)
+        start = to_utc_naive(partition_start)
     return Window(min(start, end), end)

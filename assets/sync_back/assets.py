@@ -6,29 +6,27 @@ that fails on either (or on staging) in the same run keeps the sink from running
 
 import dagster as dg
 
+from assets.keys import DEALS_KEY, OUTBOX_KEY, SINK_KEY, SYNC_BACK
+from resources.clock import utc_now
 from resources.salesforce import SalesforceResource
+from resources.settings import SyncBackSettings
 from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
-from . import sql
 from .errors import SyncBackConfigError
-from .outbox import normalise_ids, queue_rule_tasks, summary, utc_now
+from .outbox import normalise_ids, queue_rule_tasks, summary
 from .sink import AfterSend, Sink
-
-GROUP = "sync_back"
-OUTBOX_KEY = dg.AssetKey([GROUP, "sync_back_tasks"])
-SINK_KEY = dg.AssetKey([GROUP, "salesforce_tasks"])
-DEALS_KEY = dg.AssetKey(["deal_warehouse", "deals"])
+from .tables import ensure_tables
 
 
-def build_outbox_asset(settings) -> dg.AssetsDefinition:
-    rules = settings.sync_back.rules
+def build_outbox_asset(options: SyncBackSettings) -> dg.AssetsDefinition:
+    rules = options.rules
 
-    @dg.asset(key=OUTBOX_KEY, group_name=GROUP, deps=[DEALS_KEY], kinds={"sql"},
+    @dg.asset(key=OUTBOX_KEY, group_name=SYNC_BACK, deps=[DEALS_KEY], kinds={"sql"},
               pool=WAREHOUSE_POOL,
               description="The outbox: one row per follow-up Task to write to Salesforce, from "
                           "the follow-up rules and from rows other systems insert.")
     def sync_back_tasks(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-        sql.ensure_tables(warehouse)
+        ensure_tables(warehouse)
         added = queue_rule_tasks(warehouse, rules, utc_now().date())
         fixed, bad = normalise_ids(warehouse)
         if bad:
@@ -47,18 +45,18 @@ def build_outbox_asset(settings) -> dg.AssetsDefinition:
     return sync_back_tasks
 
 
-def build_sink_asset(settings, after_send: AfterSend | None = None) -> dg.AssetsDefinition:
+def build_sink_asset(options: SyncBackSettings,
+                     after_send: AfterSend | None = None) -> dg.AssetsDefinition:
     """`after_send` runs after each Salesforce write and before its results are committed."""
-    options = settings.sync_back
 
-    @dg.asset(key=SINK_KEY, group_name=GROUP, deps=[OUTBOX_KEY], kinds={"salesforce"},
+    @dg.asset(key=SINK_KEY, group_name=SYNC_BACK, deps=[OUTBOX_KEY], kinds={"salesforce"},
               pool="salesforce_api",
               description="Writes due outbox rows to Salesforce as Tasks, exactly once, and logs "
                           "each result in sync_back.sync_back_log. Off until "
                           "sync_back.enabled is true.")
     def salesforce_tasks(context: dg.AssetExecutionContext, salesforce: SalesforceResource,
                          warehouse: WarehouseResource):
-        sql.ensure_tables(warehouse)
+        ensure_tables(warehouse)
         if not options.enabled:
             pending = summary(warehouse)["pending"]
             context.log.info(f"Sync-back is off: {pending} outbox rows wait. Set "

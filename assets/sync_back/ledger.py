@@ -10,10 +10,9 @@ from datetime import datetime, timedelta
 import pyarrow as pa
 import sqlalchemy as sa
 
+from resources.clock import utc_now
 from resources.staging.bulk import copy_into
-
-from . import sql
-from .outbox import utc_now
+from transforms import sql
 
 
 @dataclass
@@ -52,8 +51,8 @@ class Ledger:
         """(rows to send now, rows waiting for backoff or a grace period)."""
         params = self._window()
         with self.warehouse.connection() as connection:
-            rows = sql.rows(connection, "select_due_rows", params)
-            waiting = int(sql.execute(connection, "count_waiting_rows", params).scalar_one())
+            rows = sql.rows(connection, "sync_back/select_due_rows", params)
+            waiting = int(sql.execute(connection, "sync_back/count_waiting_rows", params).scalar_one())
         return rows, waiting
 
     def claim(self, keys: list[str], bulk_job_id: str | None = None) -> dict[str, int]:
@@ -62,11 +61,11 @@ class Ledger:
             return {}
         params = {**self._window(), "run_id": self.run_id, "bulk_job_id": bulk_job_id}
         with self.warehouse.connection() as connection:
-            sql.execute(connection, "create_keys")
+            sql.execute(connection, "sync_back/create_keys")
             copy_into(connection, self.warehouse.engine, "sync_back_keys",
                       pa.table({"sync_key": pa.array(keys, pa.string())}))
             claimed = {r["sync_key"]: int(r["attempts"])
-                       for r in sql.execute(connection, "claim_rows", params).mappings()}
+                       for r in sql.execute(connection, "sync_back/claim_rows", params).mappings()}
             connection.execute(sa.text("drop table sync_back_keys"))
         return claimed
 
@@ -76,9 +75,9 @@ class Ledger:
             return
         batch = pa.Table.from_pylist([asdict(o) for o in outcomes], schema=OUTCOME_SCHEMA)
         with self.warehouse.connection() as connection:
-            sql.execute(connection, "create_outcomes")
+            sql.execute(connection, "sync_back/create_outcomes")
             copy_into(connection, self.warehouse.engine, "sync_back_outcomes", batch)
-            sql.execute(connection, "apply_outcomes", {"run_id": self.run_id})
+            sql.execute(connection, "sync_back/apply_outcomes", {"run_id": self.run_id})
 
     def replace_preview(self, previews: list[dict]) -> None:
         rows = [{**p, "run_id": self.run_id, "previewed_at": utc_now()} for p in previews]
@@ -87,7 +86,7 @@ class Ledger:
                             ("reason", pa.string()), ("problem", pa.string()),
                             ("previewed_at", pa.timestamp("us"))])
         with self.warehouse.connection() as connection:
-            sql.execute(connection, "replace_preview")
+            sql.execute(connection, "sync_back/replace_preview")
             if rows:
                 copy_into(connection, self.warehouse.engine, "sync_back.sync_back_preview",
                           pa.Table.from_pylist(rows, schema=schema))

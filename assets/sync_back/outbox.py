@@ -5,22 +5,19 @@ in here. Nothing in this module talks to Salesforce.
 """
 
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pyarrow as pa
 import sqlalchemy as sa
 
+from resources.clock import utc_now
 from resources.salesforce.ids import normalize_id
 from resources.staging.bulk import copy_into
+from transforms import sql
 
-from . import sql
 from .rules import OUTBOX_COLUMNS, matching_deals, task_row
 
 DELIVERY_STATUSES = ("pending", "in_flight", "retrying", "sent", "failed")
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def queue_rule_tasks(warehouse, rules, today: date) -> Counter:
@@ -52,9 +49,9 @@ def _merge(connection: sa.Connection, engine: str, rows: list[dict]) -> int:
         return 0
     batch = pa.table({column: pa.array([row[column] for row in rows], pa.string())
                       for column in OUTBOX_COLUMNS})
-    sql.execute(connection, "create_outbox_batch")
+    sql.execute(connection, "sync_back/create_outbox_batch")
     copy_into(connection, engine, "sync_back_new_tasks", batch)
-    count, *merge = sql.render("insert_outbox_batch")
+    count, *merge = sql.statements("sync_back/insert_outbox_batch")
     new_rows = int(connection.execute(sa.text(count)).scalar_one())
     for statement in merge:
         connection.execute(sa.text(statement), {"now": utc_now()})
@@ -69,13 +66,13 @@ def normalise_ids(warehouse) -> tuple[int, list[str]]:
     """
     fixed, bad = 0, []
     with warehouse.connection() as connection:
-        for row in sql.rows(connection, "select_unnormalised_ids"):
+        for row in sql.rows(connection, "sync_back/select_unnormalised_ids"):
             try:
                 ids = {k: normalize_id(row[k]) for k in ("what_id", "who_id", "owner_id")}
             except ValueError:
                 bad.append(row["sync_key"])
                 continue
-            sql.execute(connection, "update_ids", {**ids, "sync_key": row["sync_key"],
+            sql.execute(connection, "sync_back/update_ids", {**ids, "sync_key": row["sync_key"],
                                                    "now": utc_now()})
             fixed += 1
     return fixed, bad
@@ -84,12 +81,12 @@ def normalise_ids(warehouse) -> tuple[int, list[str]]:
 def summary(warehouse) -> dict[str, int]:
     """Outbox rows per delivery status (every status present, zeros included)."""
     with warehouse.connection() as connection:
-        counts = {r["sync_status"]: int(r["n"]) for r in sql.rows(connection,
-                                                                   "select_outbox_summary")}
+        counts = {r["sync_status"]: int(r["n"])
+                  for r in sql.rows(connection, "sync_back/select_outbox_summary")}
     return {status: counts.get(status, 0) for status in DELIVERY_STATUSES}
 
 
 def sent_tasks(warehouse, limit: int = 20) -> list[dict]:
     """The Tasks written most recently (Salesforce Id, subject, links, due date, why)."""
     with warehouse.connection() as connection:
-        return sql.rows(connection, "select_sent_tasks", {"limit": limit})
+        return sql.rows(connection, "sync_back/select_sent_tasks", {"limit": limit})

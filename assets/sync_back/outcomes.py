@@ -3,13 +3,13 @@ failed (with the fix). Pure functions of the settings; no I/O."""
 
 from datetime import timedelta
 
-from pipelines.settings_sync_back import SyncBackSettings
+from resources.clock import utc_now
 from resources.salesforce.bulk_ingest import JobResults
 from resources.salesforce.collections import CallFailure
+from resources.settings.sync_back import SyncBackSettings
 
 from .errors import explain, is_transient
 from .ledger import Outcome
-from .outbox import utc_now
 
 UPDATED = "already in Salesforce (an earlier send); updated in place"
 # Per-row errors that mean the settings do not fit the org when they name the key field.

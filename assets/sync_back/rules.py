@@ -9,9 +9,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from pipelines.settings_sync_back import FollowUpRule
-
-from . import sql
+from resources.settings.sync_back import FollowUpRule
+from transforms import sql
 
 OUTBOX_COLUMNS = ("sync_key", "source", "rule_name", "opportunity_id", "what_id", "who_id",
                   "owner_id", "subject", "description", "activity_date", "status", "priority",
@@ -96,7 +95,7 @@ def task_row(rule: FollowUpRule, deal: dict, today: date) -> dict:
 def matching_deals(connection: sa.Connection, rule: FollowUpRule, today: date) -> list[dict]:
     """Rows of warehouse.deals for which the rule's `when` holds on `today`."""
     try:
-        return sql.rows(connection, "select_rule_candidates", {"today": today},
+        return sql.rows(connection, "sync_back/select_rule_candidates", {"today": today},
                         condition=rule.when)
     except sa.exc.DBAPIError as exc:
         raise RuleError(

@@ -14,11 +14,10 @@ import json
 from collections import Counter
 from collections.abc import Callable
 
-from pipelines.settings_sync_back import SyncBackSettings
-from resources.salesforce.errors import QuotaStop
-
 from resources.salesforce import bulk_ingest, collections
 from resources.salesforce.collections import CallFailure, MissingExternalIdField
+from resources.salesforce.errors import QuotaStop
+from resources.settings.sync_back import SyncBackSettings
 
 from . import recovery
 from .errors import SyncBackConfigError, explain

@@ -10,8 +10,8 @@ from datetime import datetime
 
 import dagster as dg
 
-from assets.salesforce.extract_asset import object_key
-from resources.staging.clock import to_utc_naive
+from assets.keys import object_key
+from resources.clock import to_utc_naive
 from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 from .models import models

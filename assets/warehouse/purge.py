@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from resources.clock import utc_now
 from resources.salesforce.ids import checked_id
-from resources.staging.clock import utc_now
 from resources.staging.schema import existing_columns
-from resources.staging.sql_files import execute_file, split_statements
+from transforms.sql import execute as execute_file
+from transforms.sql import split_statements
 
 from .models import step_sql
 from .runner import RunResult, run_transforms
@@ -113,7 +114,7 @@ def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
 
 def _erase_sync_back(connection: sa.Connection) -> dict[str, int]:
     """Outbox rows of the subject (purge_sync_back.sql); none while sync-back has never run."""
-    if not execute_file(connection, "select_table_exists",
+    if not execute_file(connection, "staging/select_table_exists",
                         {"schema": "sync_back", "name": "sync_back_tasks"}).scalar():
         return {}
     for statement in split_statements(step_sql("purge_sync_back")):

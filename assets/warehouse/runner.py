@@ -17,14 +17,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from resources.staging.clock import utc_now
-from resources.staging.sql_files import split_statements
+from resources.clock import utc_now
+from transforms.sql import split_statements
 
 from . import tombstones
 from .columns import schema_columns
 from .models import SCHEMA, Model, models, step_sql, tables
-from .seeds import (apply_custom_rules, licensed_rows, rule_columns, settings_fingerprint,
-                    write_seeds)
+from .seeds import apply_custom_rules, licensed_rows, rule_columns, settings_fingerprint, write_seeds
 from .sources import refresh_source_views
 
 EPOCH = datetime(1970, 1, 1)

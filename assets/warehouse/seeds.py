@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipelines.settings_warehouse import CustomFieldRule, read_csv_emails
+from resources.settings.deal_rules import CustomFieldRule, read_csv_emails
 from resources.staging.naming import column_name, quote
 from resources.staging.schema import existing_columns
 

@@ -10,9 +10,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from resources.staging.schema import existing_columns
+from transforms.sql import split_statements
 
 from .models import step_sql
-from resources.staging.sql_files import split_statements
 
 # staging table -> [(referencing column, tombstone object it points to)]; `id` is the row's own.
 REFERENCES: dict[str, list[tuple[str, str]]] = {

@@ -6,8 +6,14 @@ Everything goes through the unmodified simple-salesforce client and its requests
 
 from .client import SalesforceClient
 from .connection import SalesforceSettings
-from .errors import (BulkUnavailable, QuotaStop, SalesforceAuthError, SalesforceCallError,
-                     SalesforceConfigError, SalesforceResourceError)
+from .errors import (
+                     BulkUnavailable,
+                     QuotaStop,
+                     SalesforceAuthError,
+                     SalesforceCallError,
+                     SalesforceConfigError,
+                     SalesforceResourceError,
+)
 from .resource import SalesforceResource
 
 __all__ = ["BulkUnavailable", "QuotaStop", "SalesforceAuthError", "SalesforceCallError",

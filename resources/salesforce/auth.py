@@ -13,8 +13,8 @@ import jwt
 import requests
 from simple_salesforce.exceptions import SalesforceGeneralError
 
-from .errors import SalesforceAuthError
 from .connection import SalesforceSettings
+from .errors import SalesforceAuthError
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 JWT_LIFETIME_SECONDS = 180

@@ -17,11 +17,11 @@ from simple_salesforce.exceptions import SalesforceError as ClientError
 from . import bulk_query
 from . import composite as composite_calls
 from .auth import Token, fetch_token
+from .composite import strip_attributes
+from .connection import SalesforceSettings
 from .errors import QuotaStop, call_failed, error_details
 from .metering import LOGIN, CallMeter, MeteredSession, QuotaGuard, call_scope
-from .composite import strip_attributes
 from .retry import RetryPolicy, is_expired_session, is_limit_exceeded, transient_reason
-from .connection import SalesforceSettings
 
 T = TypeVar("T")
 

@@ -7,10 +7,14 @@ Composite resource reference: https://developer.salesforce.com/docs/atlas.en-us.
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceGeneralError,
-                                          SalesforceMalformedRequest,
-                                          SalesforceMoreThanOneRecord,
-                                          SalesforceRefusedRequest, SalesforceResourceNotFound)
+from simple_salesforce.exceptions import (
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceMalformedRequest,
+    SalesforceMoreThanOneRecord,
+    SalesforceRefusedRequest,
+    SalesforceResourceNotFound,
+)
 
 from .errors import call_failed
 from .retry import is_expired_session, is_limit_exceeded, transient_reason

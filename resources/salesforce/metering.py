@@ -28,7 +28,8 @@ class CallScope:
     objects: tuple[str, ...] = ()
 
 
-_current_scope: ContextVar[CallScope] = ContextVar("salesforce_call_scope", default=CallScope())
+_current_scope: ContextVar[CallScope] = ContextVar("salesforce_call_scope",
+                                                  default=CallScope())  # noqa: B039 (frozen)
 
 
 @contextmanager

@@ -24,8 +24,7 @@ import dagster as dg
 from pydantic import Field, field_validator
 
 from .client import SalesforceClient
-from .connection import (AUTH_METHODS, SalesforceSettings, check_auth_method,
-                         check_login_domain, parse_number)
+from .connection import AUTH_METHODS, SalesforceSettings, check_auth_method, check_login_domain, parse_number
 
 DECIMAL_SETTINGS = {  # name -> (minimum, maximum)
     "request_timeout": (0.001, None),

@@ -9,8 +9,11 @@ import random
 from dataclasses import dataclass
 
 import requests
-from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceGeneralError,
-                                          SalesforceRefusedRequest)
+from simple_salesforce.exceptions import (
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceRefusedRequest,
+)
 
 from .errors import error_details
 

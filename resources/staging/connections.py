@@ -10,8 +10,8 @@ import logging
 import random
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 ENGINES = ("duckdb", "postgres")
+# A connection factory: `with connect() as connection:` one short transaction. Staging helpers
+# take this rather than the resource, so the resource and its helpers never call each other back.
+Connect = Callable[[], AbstractContextManager[sa.Connection]]
 # "Could not set lock": another process holds the file. "different configuration": this process
 # already has the file open in the other mode (read-only vs read-write); also transient.
 _LOCK_MESSAGES = ("Could not set lock", "different configuration")

@@ -6,9 +6,10 @@ after manual edits, a restore of the versions table, or a change to the current-
 
 import sqlalchemy as sa
 
+from transforms import sql
+
 from .naming import quote, table_name
 from .schema import IS_DELETED, METADATA_COLUMNS, existing_columns
-from .sql_files import execute_file
 
 
 def rebuild_current(connection: sa.Connection, object_name: str) -> int:
@@ -21,8 +22,7 @@ def rebuild_current(connection: sa.Connection, object_name: str) -> int:
     fields = [name for name in versions if name not in metadata]
     other = [quote(name) for name in fields if name != IS_DELETED]
     current_columns = other + [quote(IS_DELETED)] + [quote(name) for name, _ in METADATA_COLUMNS]
-    result = execute_file(
-        connection, "rebuild_current",
+    result = sql.execute(connection, "staging/rebuild_current",
         versions=quote(f"{table}_versions"), current=quote(table),
         other_columns=", ".join(other), current_columns=", ".join(current_columns),
         is_deleted="coalesce(is_deleted, false)" if IS_DELETED in versions else "false")

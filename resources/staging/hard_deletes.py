@@ -10,25 +10,23 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from resources.clock import utc_now
+from transforms import sql
+
 from .bulk import copy_into
-from .clock import utc_now
+from .connections import Connect
 from .naming import quote, table_name
 from .schema import existing_columns
-from .sql_files import execute_file
-
-if TYPE_CHECKING:
-    from resources.warehouse import WarehouseResource
 
 SALESFORCE_ID_LENGTH = 18
 _SPOOL_SCHEMA = pa.schema([("id", pa.string())])
 
 
-def mark_hard_deleted(warehouse: "WarehouseResource", object_name: str,
+def mark_hard_deleted(connect: Connect, engine: str, object_name: str,
                       present_ids: Iterable[str], *, chunk_size: int, allow_empty: bool) -> int:
     table = table_name(object_name)
     with tempfile.TemporaryDirectory(prefix="dealsync-present-ids-") as spool_dir:
@@ -38,16 +36,16 @@ def mark_hard_deleted(warehouse: "WarehouseResource", object_name: str,
             raise ValueError(
                 f"present_ids for {object_name} is empty: that would mark every row deleted. "
                 "Pass allow_empty=True if the object really has no records left")
-        with warehouse.connection() as connection:
+        with connect() as connection:
             if not existing_columns(connection, table):
                 return 0
-            execute_file(connection, "create_present_ids")
+            sql.execute(connection, "staging/create_present_ids")
             with pa.memory_map(str(spool)) as source:
                 reader = pa.ipc.open_file(source)
                 for index in range(reader.num_record_batches):
-                    copy_into(connection, warehouse.engine, "_present_ids",
+                    copy_into(connection, engine, "_present_ids",
                               pa.Table.from_batches([reader.get_batch(index)]))
-            return int(execute_file(connection, "mark_hard_deleted",
+            return int(sql.execute(connection, "staging/mark_hard_deleted",
                                     {"detected_at": utc_now()}, current=quote(table)).scalar_one())
 
 

@@ -10,22 +10,18 @@ import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from resources.clock import to_utc_naive, utc_now
+from transforms import sql
+
 from .arrow_batches import conform_batch
 from .bulk import copy_into
-from .clock import to_utc_naive, utc_now
-from .connections import retry_on_ddl_race
+from .connections import Connect, retry_on_ddl_race
 from .naming import SCHEMA, quote
-from .schema import (HARD_DELETED_AT, IS_DELETED, ObjectSchema, column_definitions,
-                     prepare_tables)
-from .sql_files import execute_file
-
-if TYPE_CHECKING:
-    from resources.warehouse import WarehouseResource
+from .schema import HARD_DELETED_AT, IS_DELETED, ObjectSchema, column_definitions, prepare_tables
 
 
 @dataclass
@@ -72,14 +68,14 @@ def sql_identifiers(schema: ObjectSchema) -> dict[str, str]:
     }
 
 
-def land(warehouse: "WarehouseResource", object_name: str, fields: dict[str, str],
+def land(connect: Connect, engine: str, object_name: str, fields: dict[str, str],
          batches: Iterable[pa.Table], *, window_start: datetime, window_end: datetime,
          run_id: str, api: str, log: logging.Logger) -> LandResult:
     schema = ObjectSchema.from_fields(object_name, fields)
 
     def prepare():
-        with warehouse.connection() as connection:
-            return prepare_tables(connection, warehouse.engine, schema)
+        with connect() as connection:
+            return prepare_tables(connection, engine, schema)
 
     changes = retry_on_ddl_race(prepare)
     result = LandResult(object_name, f"{SCHEMA}.{schema.table}",
@@ -97,9 +93,9 @@ def land(warehouse: "WarehouseResource", object_name: str, fields: dict[str, str
         if rows.num_rows == 0:
             continue
         low, high = pc.min_max(rows.column("system_modstamp")).values()
-        with warehouse.connection() as connection:
+        with connect() as connection:
             inserted, updated, deleted = _land_rows(
-                connection, warehouse.engine, rows, identifiers,
+                connection, engine, rows, identifiers,
                 {**params, "min_modstamp": low.as_py(), "max_modstamp": high.as_py()})
         result.batches += 1
         result.rows_landed += rows.num_rows
@@ -121,11 +117,11 @@ def _as_table(batch: pa.Table | pa.RecordBatch) -> pa.Table:
 
 def _land_rows(connection, engine: str, rows: pa.Table, identifiers: dict[str, str],
                params: dict) -> tuple[int, int, int]:
-    execute_file(connection, "create_land_batch", **identifiers)
+    sql.execute(connection, "staging/create_land_batch", **identifiers)
     copy_into(connection, engine, "_land_batch", rows)
-    execute_file(connection, "merge_versions", params, **identifiers)
-    execute_file(connection, "create_latest_versions", params, **identifiers)
-    inserted, updated, deleted = execute_file(
-        connection, "select_current_changes", params, **identifiers).one()
-    execute_file(connection, "apply_current_changes", params, **identifiers)
+    sql.execute(connection, "staging/merge_versions", params, **identifiers)
+    sql.execute(connection, "staging/create_latest_versions", params, **identifiers)
+    inserted, updated, deleted = sql.execute(connection, "staging/select_current_changes", params,
+                                         **identifiers).one()
+    sql.execute(connection, "staging/apply_current_changes", params, **identifiers)
     return int(inserted), int(updated), int(deleted)

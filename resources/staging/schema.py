@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from transforms import sql
+
 from .naming import SCHEMA, column_name, quote, table_name
-from .sql_files import execute_file
 from .types import BOOLEAN, TIMESTAMP, VARCHAR, canonical_type, warehouse_type
 
 # Landing metadata: which window, run and API produced a version, and when it was landed.
@@ -90,7 +91,7 @@ class SchemaChanges:
 
 def existing_columns(connection: sa.Connection, table: str) -> dict[str, str]:
     """Column name -> canonical storage type; empty when the table does not exist."""
-    rows = execute_file(connection, "select_columns", {"schema": SCHEMA, "table": table})
+    rows = sql.execute(connection, "staging/select_columns", {"schema": SCHEMA, "table": table})
     return {name: canonical_type(data_type) for name, data_type in rows}
 
 
@@ -107,18 +108,18 @@ def prepare_tables(connection: sa.Connection, engine: str, schema: ObjectSchema)
     changes = SchemaChanges()
     for table, layout in tables.items():
         if not existing[table]:
-            execute_file(connection, "create_object_table", table=quote(table),
+            sql.execute(connection, "staging/create_object_table", table=quote(table),
                          column_definitions=column_definitions(layout))
             continue
         for name, storage in layout:
             if name not in existing[table]:
-                execute_file(connection, "add_object_column", table=quote(table),
+                sql.execute(connection, "staging/add_object_column", table=quote(table),
                              column=quote(name), column_type=storage)
                 if name not in changes.added_columns:
                     changes.added_columns.append(name)
     if engine == "postgres":
         # Merges look rows up by key; DuckDB scans fast enough and its indexes slow bulk loads.
-        execute_file(connection, "create_postgres_indexes", table=schema.table,
+        sql.execute(connection, "staging/create_postgres_indexes", table=schema.table,
                      versions=quote(schema.versions_table), current=quote(schema.table))
     sent = set(schema.names)
     changes.missing_columns = [name for name in existing[schema.versions_table]

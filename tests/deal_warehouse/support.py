@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from assets.warehouse.asset import build_warehouse_asset
 from assets.warehouse.models import models
 from emulator.server import Emulator
-from pipelines.settings import Settings, load_settings
+from resources.settings import Settings, load_settings
 from resources.warehouse import WarehouseResource
 from tests.support.pipeline import extract
 

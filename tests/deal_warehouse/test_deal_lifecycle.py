@@ -8,8 +8,7 @@ from datetime import datetime, timezone
 from emulator.client import Control
 from tests.support.pipeline import extract, suite_settings
 
-from .support import (by_id, dump, ids_by_name, metadata, placement_problems, transform,
-                      warehouse_settings)
+from .support import by_id, dump, ids_by_name, metadata, placement_problems, transform, warehouse_settings
 
 EVERYONE = ["ann.lee@acme-demo.com", "ben.ortiz@acme-demo.com", "dan.wu@acme-demo.com",
             "eve.moreau@acme-demo.com"]

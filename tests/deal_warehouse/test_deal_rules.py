@@ -9,8 +9,16 @@ import pytest
 from assets.warehouse.columns import schema_columns
 from assets.warehouse.models import models, tables
 
-from .support import (by_id, dump, ids_by_name, metadata, placement_problems, reset_warehouse,
-                      transform, warehouse_settings)
+from .support import (
+    by_id,
+    dump,
+    ids_by_name,
+    metadata,
+    placement_problems,
+    reset_warehouse,
+    transform,
+    warehouse_settings,
+)
 
 IMPORTED = {"Initech - Platform", "Globex - Upgrade", "Initech - Reseller",
             "Initech - Support plan", "Globex - Analytics", "Globex - Side project"}

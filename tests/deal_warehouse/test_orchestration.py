@@ -8,10 +8,10 @@ import pytest
 
 from assets.warehouse.asset import build_warehouse_asset
 from emulator.server import Emulator
-from pipelines import backfill_period
-from pipelines.settings import cached_settings, load_settings
+from pipelines.cli import main as dealsync
 from pipelines.warehouse_defs import full_rebuild_job, transform_job
 from pipelines.warehouse_sensors import after_extraction_request, build_sensors
+from resources.settings import cached_settings, load_settings
 from tests.support.pipeline import extract
 
 from .support import by_id
@@ -76,8 +76,8 @@ def test_the_backfill_command_extracts_then_builds_the_warehouse(
     _use_emulator(monkeypatch, emulator, warehouse)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     try:
-        assert backfill_period.main(["--dry-run"]) == 0
-        assert backfill_period.main([]) == 0
+        assert dealsync(["backfill", "--dry-run"]) == 0
+        assert dealsync(["backfill"]) == 0
         out = capsys.readouterr().out
         assert "backfill_period all: 1 run(s) over" in out and "succeeded" in out
         assert _deal_names(warehouse) == {"Globex - Platform renewal", "Globex - Analytics add-on"}

@@ -5,7 +5,7 @@ import time
 
 import dagster as dg
 
-from assets.sync_back.sql import ensure_tables
+from assets.sync_back.tables import ensure_tables
 from emulator.client import Control
 from pipelines.warehouse_defs import build_purge_job
 from tests.support.pipeline import extract, suite_settings

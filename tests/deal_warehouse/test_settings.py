@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.backfill_period import backfill_ranges
-from pipelines.settings import SettingsError, load_settings
+from pipelines.commands.backfill import backfill_ranges
+from resources.settings import SettingsError, load_settings
 
 
 def _load(tmp_path, text: str):

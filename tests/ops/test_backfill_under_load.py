@@ -11,12 +11,21 @@ from collections import Counter
 
 import dagster as dg
 
-from pipelines.settings import load_settings
+from resources.settings import load_settings
 
 from .conftest import ARTIFACTS, SALESFORCE_API_SLOTS
-from .observe import (LOCK_OR_CONCURRENCY_ERROR, duplicate_versions, lock_or_concurrency_errors,
-                      materializations_per_partition, org_state, overlap_by_pool, run_overlap,
-                      staged_state, step_intervals, steps_blocked_by_pool)
+from .observe import (
+    LOCK_OR_CONCURRENCY_ERROR,
+    duplicate_versions,
+    lock_or_concurrency_errors,
+    materializations_per_partition,
+    org_state,
+    overlap_by_pool,
+    run_overlap,
+    staged_state,
+    step_intervals,
+    steps_blocked_by_pool,
+)
 from .tick_location import defs as location_defs
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import dagster as dg
 import pytest
 
-from assets.salesforce.extract_asset import MODE_TAG
+from assets.keys import MODE_TAG
 
 pytestmark = pytest.mark.ops
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.ops_defs import SYNC_STATUS_KEY, build_sync_status_asset
-from pipelines.settings import load_settings
+from assets.keys import SYNC_STATUS_KEY
+from assets.operations.sync_status import build_sync_status_asset
+from resources.settings import load_settings
 from resources.staging.naming import table_name
 from resources.warehouse import WarehouseResource
 
@@ -84,7 +85,7 @@ def test_status_matches_the_warehouse_after_the_busy_hour(scenario, ops_env, ops
 
 def test_the_sync_status_asset_shows_the_same_numbers(scenario, ops_env, ops_warehouse):
     settings = load_settings(ops_env["DEALSYNC_CONFIG"])
-    result = dg.materialize([build_sync_status_asset(settings)],
+    result = dg.materialize([build_sync_status_asset(settings.enabled_objects())],
                             resources={"warehouse": ops_warehouse})
     metadata = result.asset_materializations_for_node("operations__sync_status")[0].metadata
     cli = json.loads(dealsync(ops_env, "status", "--json").stdout)
@@ -110,7 +111,7 @@ def test_the_ui_can_refresh_sync_status(deployment, instance, scenario):
         "selector": {**REPOSITORY, "jobName": "sync_status"}, "runConfigData": {}}})
     launched = result["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", (
-        f"{launched}: merge pipelines.ops_defs.ops_definitions into pipelines/definitions.py")
+        f"{launched}: add the sync_status asset to pipelines/definitions.py")
     run_id = launched["run"]["runId"]
     run = wait_until(lambda: (lambda r: r if r and r.is_finished else None)(
         instance.get_run_by_id(run_id)), 300, "the sync_status run to finish", interval_s=2)

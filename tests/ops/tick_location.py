@@ -7,22 +7,22 @@ than a tick run on a busy two-core machine."""
 import dagster as dg
 
 from pipelines import definitions as production  # a module: one @definitions per scope
-from pipelines.ops_defs import previous_tick_in_flight
-from pipelines.schedules import incremental_sync_schedule
+from pipelines.schedules import previous_tick_in_flight
 
-TICK = incremental_sync_schedule.name
-
-
-@dg.schedule(name=TICK, cron_schedule="* * * * *", job_name="incremental_sync",
-             execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING)
-def every_minute(context: dg.ScheduleEvaluationContext):
-    skip = previous_tick_in_flight(context)
-    return skip if skip is not None else incremental_sync_schedule(context)
+TICK = "incremental_sync_schedule"
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
     d = production.defs()
+    tick = next(s for s in d.schedules if s.name == TICK)
+
+    @dg.schedule(name=TICK, cron_schedule="* * * * *", job_name="incremental_sync",
+                 execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING)
+    def every_minute(context: dg.ScheduleEvaluationContext):
+        skip = previous_tick_in_flight(context)
+        return skip if skip is not None else tick(context)
+
     return dg.Definitions(
         assets=d.assets, asset_checks=d.asset_checks, jobs=d.jobs, sensors=d.sensors,
         schedules=[every_minute if s.name == TICK else s for s in d.schedules],

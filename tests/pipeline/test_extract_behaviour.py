@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
-from pipelines.schedules import incremental_sync_schedule
+from pipelines.definitions import defs
 from tests.support.pipeline import emulator_rows, extract, reconcile, staged_rows, suite_settings
 
 
@@ -86,6 +86,8 @@ def test_reconciliation_marks_records_purged_from_the_recycle_bin(emulator, cont
 
 
 def test_schedule_requests_todays_partition_as_an_incremental_run():
+    incremental_sync_schedule = next(s for s in defs().schedules
+                                     if s.name == "incremental_sync_schedule")
     when = datetime(2026, 11, 21, 0, 10, tzinfo=timezone.utc)
     with dg.instance_for_test() as instance, dg.build_schedule_context(
             scheduled_execution_time=when, instance=instance) as context:

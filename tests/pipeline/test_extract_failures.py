@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.settings import ObjectSettings
+from resources.settings import ObjectSettings
 from resources.warehouse import WarehouseResource
 from tests.support.pipeline import emulator_rows, extract, staged_rows, suite_settings
 

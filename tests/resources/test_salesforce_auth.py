@@ -5,8 +5,12 @@ import time
 import jwt
 import pytest
 
-from resources.salesforce import (SalesforceAuthError, SalesforceCallError, SalesforceConfigError,
-                                  SalesforceResource)
+from resources.salesforce import (
+    SalesforceAuthError,
+    SalesforceCallError,
+    SalesforceConfigError,
+    SalesforceResource,
+)
 from resources.salesforce.auth import jwt_assertion
 from resources.salesforce.connection import SalesforceSettings
 

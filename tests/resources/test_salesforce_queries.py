@@ -133,7 +133,8 @@ def test_composite_mixes_describes_and_queries_in_one_call(client, control):
     base = "/services/data/v59.0"
     subrequests = [
         {"method": "GET", "referenceId": "describe_Account", "url": f"{base}/sobjects/Account/describe"},
-        {"method": "GET", "referenceId": "query_Account", "url": f"{base}/queryAll/?q=SELECT+Id+FROM+Account"},
+        {"method": "GET", "referenceId": "query_Account",
+         "url": f"{base}/queryAll/?q=SELECT+Id+FROM+Account"},
         {"method": "GET", "referenceId": "query_Contact", "url": f"{base}/query/?q=SELECT+Nope+FROM+Contact"},
     ]
     responses = client.composite(subrequests, objects=["Account", "Contact"])

@@ -5,10 +5,11 @@ from datetime import datetime, timezone
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from assets.salesforce.extract_asset import MODE_TAG, build_extract_asset
+from assets.keys import MODE_TAG
+from assets.salesforce.extract_asset import build_extract_asset
 from assets.salesforce.reconcile import build_reconcile_asset
-from pipelines.settings import Settings, load_settings
 from resources.salesforce import SalesforceResource
+from resources.settings import Settings, load_settings
 from resources.staging.naming import column_name, table_name
 
 
@@ -48,7 +49,8 @@ def extract(emulator, warehouse, settings: Settings | None = None, *, first: str
         ASSET_PARTITION_RANGE_START_TAG: first or settings.extraction.first_day().isoformat(),
         ASSET_PARTITION_RANGE_END_TAG: last or today_key()}
     return dg.materialize(
-        [build_extract_asset(settings)], instance=instance, selection=selection,
+        [build_extract_asset(settings.extraction, settings.object_specs())], instance=instance,
+        selection=selection,
         partition_key=today_key() if incremental else None, tags=tags,
         resources={"salesforce": salesforce_for(emulator, **resource_overrides),
                    "warehouse": warehouse}, raise_on_error=raise_on_error)
@@ -56,7 +58,7 @@ def extract(emulator, warehouse, settings: Settings | None = None, *, first: str
 
 def reconcile(emulator, warehouse, settings: Settings | None = None):
     settings = settings or suite_settings()
-    return dg.materialize([build_reconcile_asset(settings)],
+    return dg.materialize([build_reconcile_asset(settings.extraction, settings.object_specs())],
                           resources={"salesforce": salesforce_for(emulator), "warehouse": warehouse})
 
 

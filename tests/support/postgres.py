@@ -166,5 +166,6 @@ def _wait_until_accepting(server: PostgresServer, timeout_s: float = 30.0) -> No
             return
         except psycopg2.OperationalError:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"PostgreSQL on port {server.port} did not accept connections")
+                raise TimeoutError(
+                    f"PostgreSQL on port {server.port} did not accept connections") from None
             time.sleep(0.2)

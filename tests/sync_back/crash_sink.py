@@ -24,7 +24,7 @@ def main(spec: dict) -> None:
 
     from assets.sync_back.assets import build_sink_asset
     emulator = RemoteEmulator(spec["base_url"], spec["ca_path"])
-    dg.materialize([build_sink_asset(settings_with(**spec["sync_back"]), after_send=die)],
+    dg.materialize([build_sink_asset(settings_with(**spec["sync_back"]).sync_back, after_send=die)],
                    resources={"salesforce": salesforce_for(emulator),
                               "warehouse": WarehouseResource(**spec["warehouse"])})
 

@@ -5,9 +5,9 @@ from datetime import date, datetime, timezone
 import dagster as dg
 import sqlalchemy as sa
 
-from assets.sync_back import sql
 from assets.sync_back.assets import build_outbox_asset, build_sink_asset
-from pipelines.settings import Settings, load_settings
+from assets.sync_back.tables import ensure_tables
+from resources.settings import Settings, load_settings
 from tests.support.pipeline import salesforce_for
 
 SINK_NODE = "sync_back__salesforce_tasks"
@@ -28,7 +28,7 @@ def today() -> date:
 
 def queue(warehouse, rows: list[dict]) -> None:
     """Insert rows into the outbox the way another system would (plain SQL, defaults apply)."""
-    sql.ensure_tables(warehouse)
+    ensure_tables(warehouse)
     with warehouse.connection() as connection:
         for row in rows:
             columns = ", ".join(row)
@@ -46,7 +46,7 @@ def task_row(key: str, what_id: str | None, owner_id: str | None = None, **extra
 def run_sink(emulator, warehouse, settings: Settings, *, after_send=None,
              raise_on_error: bool = True, **resource_overrides):
     """Materialize the sink alone; returns (result, metadata values)."""
-    result = dg.materialize([build_sink_asset(settings, after_send=after_send)],
+    result = dg.materialize([build_sink_asset(settings.sync_back, after_send=after_send)],
                             resources={"salesforce": salesforce_for(emulator, **resource_overrides),
                                        "warehouse": warehouse},
                             raise_on_error=raise_on_error)
@@ -56,7 +56,7 @@ def run_sink(emulator, warehouse, settings: Settings, *, after_send=None,
 
 
 def run_outbox(warehouse, settings: Settings):
-    result = dg.materialize([build_outbox_asset(settings)], resources={"warehouse": warehouse})
+    result = dg.materialize([build_outbox_asset(settings.sync_back)], resources={"warehouse": warehouse})
     events = result.asset_materializations_for_node(OUTBOX_NODE)
     return {k: v.value for k, v in events[0].metadata.items()}
 

@@ -13,10 +13,13 @@ import dagster as dg
 import psycopg2
 import sqlalchemy as sa
 
-from assets.checks.quality_checks import (DEALS_KEY, build_deals_check, build_outbox_check,
-                                          build_staging_checks)
-from assets.sync_back.assets import OUTBOX_KEY
-from assets.salesforce.extract_asset import object_key
+from assets.checks.quality_checks import (
+    DEALS_KEY,
+    build_deals_check,
+    build_outbox_check,
+    build_staging_checks,
+)
+from assets.keys import OUTBOX_KEY, object_key
 
 from .support import queue, settings_with, task_row
 from .tables import deal_tables, sf_id, staging_table
@@ -26,10 +29,12 @@ OPP = [sf_id("006", n) for n in range(1, 6)]
 
 
 def evaluate(warehouse, check, key, tmp_path, docs=False, **checks):
-    """Run one check (on `key`) of the definition `check(settings)` builds."""
+    """Run one check (on `key`) of the definition `check(...)` builds from the settings."""
     settings = settings_with(checks={"data_docs_dir": str(tmp_path / "docs"),
                                      "data_docs": docs, **checks})
-    definition = check(settings)
+    checks_ = settings.sync_back.checks
+    definition = (check(checks_, settings.enabled_objects()) if check is build_staging_checks
+                  else check(checks_))
     targets = [dg.AssetSpec(k) for k in {c.asset_key for c in definition.check_keys}]
     result = dg.materialize([*targets, definition], raise_on_error=False,
                             selection=dg.AssetSelection.checks(dg.AssetCheckKey(key, "quality")),

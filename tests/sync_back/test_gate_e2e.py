@@ -11,19 +11,25 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from assets.salesforce.extract_asset import MODE_TAG, build_extract_asset
-from assets.salesforce.reconcile import build_reconcile_asset
+from assets.keys import MODE_TAG
 from emulator.client import Control
 from emulator.server import Emulator
-from pipelines.jobs import incremental_sync_job
-from pipelines.settings_warehouse import LicensedUsers
-from pipelines.sync_back_defs import sync_back_definitions
-from pipelines.warehouse_defs import warehouse_definitions
+from pipelines.definitions import build_definitions
+from resources.settings.deal_rules import LicensedUsers
 from tests.support.pipeline import extract, salesforce_for, today_key
 
 from .org import write_org
-from .support import (SINK_NODE, log, outbox, queue, record_ids, salesforce_tasks, settings_with,
-                      task_row, today)
+from .support import (
+    SINK_NODE,
+    log,
+    outbox,
+    queue,
+    record_ids,
+    salesforce_tasks,
+    settings_with,
+    task_row,
+    today,
+)
 
 LICENSED = ["alice.martin@acme-demo.com", "bob.nunez@acme-demo.com"]
 
@@ -41,11 +47,8 @@ def _settings(tmp_path, **checks):
 
 def _tick(org, warehouse, settings):
     """One incremental_sync run (the 10-minute schedule's job) over the real definitions."""
-    defs = dg.Definitions.merge(
-        dg.Definitions(assets=[build_extract_asset(settings), build_reconcile_asset(settings)],
-                       jobs=[incremental_sync_job]),
-        warehouse_definitions(settings), sync_back_definitions(settings),
-        dg.Definitions(resources={"salesforce": salesforce_for(org), "warehouse": warehouse}))
+    defs = build_definitions(settings, {"salesforce": salesforce_for(org),
+                                        "warehouse": warehouse})
     return defs.resolve_job_def("incremental_sync").execute_in_process(
         partition_key=today_key(), tags={MODE_TAG: "incremental"}, raise_on_error=False)
 

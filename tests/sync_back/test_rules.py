@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from assets.sync_back.rules import RuleError, period_label
-from pipelines.settings_sync_back import FollowUpRule
+from resources.settings.sync_back import FollowUpRule
 
 from .support import outbox, queue, run_outbox, settings_with, task_row, today
 from .tables import deal_tables, sf_id

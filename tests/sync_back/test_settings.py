@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipelines.settings import SettingsError, load_settings
-from pipelines.settings_sync_back import SyncBackSettings
+from resources.settings import SettingsError, load_settings
+from resources.settings.sync_back import SyncBackSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 

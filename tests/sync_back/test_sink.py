@@ -5,8 +5,17 @@ import pytest
 
 from assets.sync_back.outbox import sent_tasks
 
-from .support import (log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with,
-                      task_row, today)
+from .support import (
+    log,
+    outbox,
+    queue,
+    record_ids,
+    run_sink,
+    salesforce_tasks,
+    settings_with,
+    task_row,
+    today,
+)
 
 
 def test_outbox_rows_become_tasks_linked_to_deal_contact_and_owner(emulator, warehouse, control,

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import (log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with,
-                      task_row)
+from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
 
 ROOT = Path(__file__).resolve().parents[2]
 PATHS = {"upsert": {}, "lookup": {"external_id_field": None}}

@@ -4,8 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from .support import (log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with,
-                      task_row)
+from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
 
 UPSERT = {}
 LOOKUP = {"external_id_field": None}

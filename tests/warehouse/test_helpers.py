@@ -1,9 +1,10 @@
-"""The generic SQL helpers the transforms use: same SQL text on both engines."""
+"""The generic SQL helpers and the one SQL loader: the same SQL text on both engines."""
 
 import pytest
 import sqlalchemy as sa
 
-from resources.staging.sql_files import split_statements
+from transforms import sql
+from transforms.sql import split_statements
 
 
 def test_execute_query_scalar_and_counts(warehouse):
@@ -19,30 +20,45 @@ def test_execute_query_scalar_and_counts(warehouse):
     assert warehouse.row_count("staging", "deal_notes") == 1
 
 
-def test_run_sql_file_runs_every_statement_in_one_transaction(warehouse, tmp_path):
-    script = tmp_path / "build_scores.sql"
-    script.write_text(
+@pytest.fixture
+def sql_files(warehouse, tmp_path, monkeypatch):
+    """transforms.sql reading from a scratch folder instead of transforms/ (once the warehouse
+    has created its staging schema from the real files)."""
+    warehouse.table_exists("staging", "sync_state")
+    monkeypatch.setattr(sql, "SQL_ROOT", tmp_path)
+    sql.load.cache_clear()
+    yield tmp_path
+    sql.load.cache_clear()
+
+
+def test_a_sql_file_runs_every_statement_in_one_transaction(warehouse, sql_files):
+    (sql_files / "scores").mkdir()
+    (sql_files / "scores" / "build.sql").write_text(
         "-- Scores per region; a comment with a ; in it.\n"
-        "create table staging.region_scores (region varchar, score double precision);\n"
-        "insert into staging.region_scores values ('EMEA', :base), ('AMER', :base * 2);\n"
+        "create table {table} (region varchar, score double precision);\n"
+        "insert into {table} values ('EMEA', :base), ('AMER', :base * 2);\n"
         "/* block comment; still one statement */\n"
-        "select region, score from staging.region_scores where score > :floor order by region\n",
+        "select region, score from {table} where score > :floor order by region\n",
         encoding="utf-8")
 
-    rows = warehouse.run_sql_file(script, base=1.5, floor=2)
+    with warehouse.connection() as connection:
+        result = sql.rows(connection, "scores/build", {"base": 1.5, "floor": 2},
+                          table="staging.region_scores")
 
-    assert rows == [{"region": "AMER", "score": 3.0}]
+    assert result == [{"region": "AMER", "score": 3.0}]
     assert warehouse.row_count("staging", "region_scores") == 2
 
 
-def test_a_failing_sql_file_leaves_nothing_behind(warehouse, tmp_path):
-    script = tmp_path / "broken.sql"
-    script.write_text("create table staging.half_done (id varchar);\nselect * from nowhere;\n",
-                      encoding="utf-8")
+def test_a_failing_sql_file_leaves_nothing_behind(warehouse, sql_files):
+    (sql_files / "broken.sql").write_text(
+        "create table staging.half_done (id varchar);\nselect * from nowhere;\n",
+        encoding="utf-8")
 
     with pytest.raises(sa.exc.DBAPIError):
-        warehouse.run_sql_file(script)
-    assert not warehouse.table_exists("staging", "half_done")
+        with warehouse.connection() as connection:
+            sql.execute(connection, "broken")
+    assert warehouse.query("select table_name from information_schema.tables "
+                           "where table_name = 'half_done'") == []
 
 
 def test_read_only_connections_read_but_refuse_writes(warehouse):

@@ -7,9 +7,19 @@ import pyarrow as pa
 import pytest
 
 from resources.warehouse import BatchSchemaError, WarehouseResource
-from tests.warehouse.records import (FEBRUARY, JANUARY, OPPORTUNITY_FIELDS, USER_FIELDS,
-                                     current_rows, duplicate_versions, land, opp_id, opportunity,
-                                     sf_id, table)
+from tests.warehouse.records import (
+    FEBRUARY,
+    JANUARY,
+    OPPORTUNITY_FIELDS,
+    USER_FIELDS,
+    current_rows,
+    duplicate_versions,
+    land,
+    opp_id,
+    opportunity,
+    sf_id,
+    table,
+)
 
 T0 = datetime(2024, 1, 10, 9, 0)
 

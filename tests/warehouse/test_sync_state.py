@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta, timezone
 
-from resources.staging.sync_state import MAX_ERROR_CHARS, redact
+from resources.secrets import MAX_ERROR_CHARS, redact
 
 
 def test_high_water_mark_only_moves_forward_unless_forced(warehouse):

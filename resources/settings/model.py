@@ -12,19 +12,15 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from assets.salesforce.catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS
+from .base import Strict
+from .catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS, ObjectSpec
+from .deal_rules import BACKFILL_PERIODS, Filters, LicensedUsers, WarehouseOptions
+from .sync_back import SyncBackSettings
 
-from .settings_warehouse import BACKFILL_PERIODS, Filters, LicensedUsers, WarehouseOptions
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "dealsync.yaml"
 
-from .settings_sync_back import SyncBackSettings
-
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "dealsync.yaml"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ObjectSettings(Strict):
@@ -63,7 +59,7 @@ class ExtractionSettings(Strict):
 class Settings(Strict):
     extraction: ExtractionSettings = ExtractionSettings()
     objects: dict[str, ObjectSettings] = {}
-    # The deal warehouse (pipelines/settings_warehouse.py). No licensed users: every deal is
+    # The deal warehouse (deal_rules.py). No licensed users: every deal is
     # skipped as owner_not_found, and deal_skips lists the owner emails to license.
     licensed_users: LicensedUsers = LicensedUsers(emails=[])
     stage_mapping: dict[str, str] | None = None
@@ -116,6 +112,20 @@ class Settings(Strict):
         """Default objects not switched off, then configured extra objects, in a stable order."""
         names = [n for n in DEFAULT_OBJECTS if self.objects.get(n, ObjectSettings()).enabled]
         return names + [n for n, s in self.objects.items() if n not in DEFAULT_OBJECTS and s.enabled]
+
+    def object_specs(self) -> list[ObjectSpec]:
+        """The enabled objects with their field lists: curated, `all` (None), or configured."""
+        specs = []
+        for name in self.enabled_objects():
+            configured = self.objects.get(name)
+            default = DEFAULT_OBJECTS.get(name, ObjectSpec(name, None))
+            fields = default.fields
+            if configured is not None and configured.fields == "all":
+                fields = None
+            elif configured is not None and isinstance(configured.fields, list):
+                fields = tuple(dict.fromkeys(["Id", "SystemModstamp", *configured.fields]))
+            specs.append(ObjectSpec(name, fields, default.required, default.small))
+        return specs
 
 
 class SettingsError(ValueError):

@@ -1,23 +1,23 @@
-"""Launch the backfill the settings ask for: `backfill_period` (30d ... 1y, all, skip) mapped
-onto the daily extraction partitions, run as ranged runs of the `backfill_period` job
-(extraction, then the deal warehouse), at most `extraction.max_partitions_per_run` days each.
+"""`dealsync backfill`: the backfill the settings ask for: `backfill_period` (30d ... 1y, all,
+skip) mapped onto the extraction partitions, run as ranged runs of the `backfill_period` job
+(extraction, then the deal warehouse), at most `extraction.max_partitions_per_run` each.
 
-    .venv/bin/python -m pipelines.backfill_period            # run it, recorded in $DAGSTER_HOME
-    .venv/bin/python -m pipelines.backfill_period --dry-run  # print the ranges only
+    dealsync backfill            # run it, recorded in $DAGSTER_HOME
+    dealsync backfill --dry-run  # print the ranges only
 
 The runs execute in this process, so no daemon is needed; they show in the Dagster UI like
 any other run. From the UI, the same job can be backfilled over any partition range.
 """
 
 import argparse
-import sys
 from datetime import date, datetime, timedelta, timezone
 
-from dagster._core.storage.tags import (ASSET_PARTITION_RANGE_END_TAG,
-                                       ASSET_PARTITION_RANGE_START_TAG)
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from .settings import Settings, load_settings
-from .settings_warehouse import backfill_start
+from resources.settings import Settings, load_settings
+from resources.settings.deal_rules import backfill_start
+
+from ..jobs import BACKFILL_PERIOD
 
 JOB_NAME = "backfill_period"
 PERIOD_TAG = "dealsync/backfill_period"
@@ -43,10 +43,14 @@ def run_tags(settings: Settings, first: str, last: str) -> dict[str, str]:
             PERIOD_TAG: settings.backfill_period}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_parser(commands) -> None:
+    parser = commands.add_parser("backfill", help="backfill the period the settings ask for",
+                                 description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print the ranges, run nothing")
-    args = parser.parse_args(argv)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     ranges = backfill_ranges(settings)
     if not ranges:
@@ -60,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import dagster as dg
 
-    from .definitions import defs
+    from ..definitions import defs
 
-    job = defs().resolve_job_def(JOB_NAME)
+    job = defs().resolve_job_def(BACKFILL_PERIOD)
     with dg.DagsterInstance.get() as instance:
         for first, last in ranges:
             result = job.execute_in_process(instance=instance,
@@ -74,6 +78,3 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,8 +1,9 @@
 """Which Salesforce objects dealsync extracts by default, and the curated field list of each.
 
 The curated lists hold what the deal warehouse and its analysts use; `fields: all` in the
-settings takes every queryable field describe reports instead. Either way the list is
-intersected with describe on every run, so a field missing from the org is never queried.
+settings takes every queryable field describe reports instead. Either way the extraction
+intersects the list with describe on every run (assets/salesforce/fields.py), so a field missing
+from the org is never queried.
 """
 
 from dataclasses import dataclass
@@ -52,24 +53,3 @@ DEFAULT_OBJECTS: dict[str, ObjectSpec] = {spec.name: spec for spec in [
 ]}
 
 REQUIRED_OBJECTS = tuple(name for name, spec in DEFAULT_OBJECTS.items() if spec.required)
-
-
-def select_fields(spec: ObjectSpec, describe: dict) -> tuple[dict[str, str], list[str]]:
-    """(field name -> Salesforce type to query, in describe order; curated fields the org lacks).
-
-    Compound parents (addresses, geolocations) are dropped and their components kept: Bulk
-    refuses compound fields, and the components carry the same data.
-    """
-    wanted = None if spec.fields is None else set(spec.fields)
-    selected = {}
-    for field in describe["fields"]:
-        if field["type"] in ("address", "location", "base64") or field.get("deprecatedAndHidden"):
-            continue
-        if wanted is None or field["name"] in wanted:
-            selected[field["name"]] = field["type"]
-    missing = (wanted or set()) - set(selected)
-    for name in ("Id", "SystemModstamp"):
-        if name not in selected:
-            raise ValueError(f"{spec.name}: describe has no {name}; dealsync needs Id and "
-                             "SystemModstamp to extract incrementally")
-    return selected, sorted(missing)

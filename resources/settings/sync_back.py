@@ -9,14 +9,13 @@ import re
 import string
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from .base import Strict
 
 RULE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 API_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def template_fields(template: str) -> list[str]:
@@ -31,7 +30,7 @@ def template_fields(template: str) -> list[str]:
     return names
 
 
-class FollowUpRule(_Strict):
+class FollowUpRule(Strict):
     """One follow-up rule: deals matching `when` get one Task per `period`."""
 
     name: str
@@ -101,7 +100,7 @@ DEFAULT_RULES = [
 ]
 
 
-class CheckSettings(_Strict):
+class CheckSettings(Strict):
     """Thresholds of the data-quality checks that gate the sink."""
 
     max_row_drop_share: float = Field(0.5, ge=0, le=1)
@@ -112,7 +111,7 @@ class CheckSettings(_Strict):
     data_docs_retention_days: int = Field(7, ge=1)
 
 
-class SyncBackSettings(_Strict):
+class SyncBackSettings(Strict):
     enabled: bool = False
     dry_run: bool = False
     external_id_field: str | None = "Dealsync_Key__c"

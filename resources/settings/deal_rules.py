@@ -1,6 +1,6 @@
 """Deal-warehouse sync settings: licensed users, stage mapping, filters, backfill period.
 
-Validated at load with the rest of `Settings` (pipelines/settings.py), so a typo in an operator
+Validated at load with the rest of `Settings` (model.py), so a typo in an operator
 or a filter mode fails before any run, naming the key and the allowed values.
 """
 
@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationInfo, field_validator,
-                      model_validator)
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from .base import Strict
 
 OPERATORS = ("equals", "not_equals", "contains", "not_contains")
 BACKFILL_PERIODS = ("30d", "60d", "90d", "6m", "1y", "all", "skip")
@@ -19,9 +20,6 @@ _PERIOD_DAYS = {"30d": 30, "60d": 60, "90d": 90, "6m": 182, "1y": 365}
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def check_email(value: str, where: str) -> str:
@@ -32,7 +30,7 @@ def check_email(value: str, where: str) -> str:
     return text
 
 
-class LicensedUsers(_Strict):
+class LicensedUsers(Strict):
     """Exactly one source: a list in the YAML, a CSV file, or a warehouse table."""
 
     emails: list[str] | None = None
@@ -85,7 +83,7 @@ def read_csv_emails(path: Path, column: str) -> list[str]:
         return emails
 
 
-class IncludeExclude(_Strict):
+class IncludeExclude(Strict):
     """Keep only the listed values (include) or drop them (exclude); matched exactly."""
 
     include: list[str] | None = Field(None, min_length=1)
@@ -106,7 +104,7 @@ class IncludeExclude(_Strict):
         return self.include if self.include is not None else self.exclude
 
 
-class CustomFieldRule(_Strict):
+class CustomFieldRule(Strict):
     """One Opportunity field test; a deal must pass every rule (AND)."""
 
     field: str
@@ -133,14 +131,14 @@ class CustomFieldRule(_Strict):
         return f"{self.field} {self.operator} {value}{case}"
 
 
-class Filters(_Strict):
+class Filters(Strict):
     record_types: IncludeExclude | None = None       # by RecordType.DeveloperName
     opportunity_types: IncludeExclude | None = None  # by Opportunity.Type
     stages: IncludeExclude | None = None             # by Opportunity.StageName
     custom_fields: list[CustomFieldRule] = []
 
 
-class WarehouseOptions(_Strict):
+class WarehouseOptions(Strict):
     # Each incremental run re-reads staging rows landed this long before the previous run
     # started, so a batch that committed while that run was reading is not missed.
     incremental_lookback_minutes: int = Field(60, ge=0, le=7 * 24 * 60)

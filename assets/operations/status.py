@@ -1,5 +1,5 @@
 """Is the sync working? One report, read from the warehouse, for `dealsync status` and the
-`sync_status` asset, so the terminal and the Dagster UI always show the same numbers.
+`operations/sync_status` asset, so the terminal and the Dagster UI always show the same numbers.
 
 Per object: state, last successful sync, records staged, API calls today, last error (all from
 staging.sync_status, which the extraction writes with secrets already scrubbed). Then deals and
@@ -7,13 +7,13 @@ skips by reason (warehouse.deals / deal_skips) and the sync-back outbox by deliv
 Everything is read through a read-only connection, so it can run beside the pipeline.
 """
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 
-from assets.salesforce.extract_asset import object_specs
 from assets.sync_back.outbox import DELIVERY_STATUSES
 from assets.warehouse.summary import REASONS, summarize
+from resources.clock import utc_now
 from resources.staging.naming import table_name
 from resources.warehouse import WarehouseResource
 
@@ -37,10 +37,9 @@ def reader(warehouse: WarehouseResource) -> WarehouseResource:
                              lock_timeout_seconds=READ_LOCK_TIMEOUT_S)
 
 
-def collect(warehouse: WarehouseResource, settings, now: datetime | None = None) -> dict:
+def collect(warehouse: WarehouseResource, objects: list[str], now: datetime | None = None) -> dict:
     """The report as plain JSON-able data (timestamps as ISO strings, naive UTC)."""
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-    names = [spec.name for spec in object_specs(settings)]
+    now = now or utc_now()
     with reader(warehouse).connection(read_only=True) as connection:
         tables = {r[0] for r in connection.execute(sa.text(TABLES))}
         deletable = {r[0] for r in connection.execute(sa.text(COLUMNS))}
@@ -49,7 +48,7 @@ def collect(warehouse: WarehouseResource, settings, now: datetime | None = None)
             rows = {r["object"]: dict(r) for r in connection.execute(
                 sa.text("select * from staging.sync_status")).mappings()}
         objects = [_object(connection, name, rows.get(name), tables, deletable, now)
-                   for name in names]
+                   for name in objects]
         deals = _deals(connection, tables)
         outbox = _outbox(connection, tables)
     return {"generated_at": _iso(now), "warehouse": warehouse.engine, "objects": objects,
@@ -118,62 +117,3 @@ def needs_attention(report: dict) -> bool:
     """True when an object's last sync failed or a sync-back row failed for good."""
     failed_rows = (report["sync_back"] or {}).get("failed", 0)
     return report["totals"]["objects_failing"] > 0 or failed_rows > 0
-
-
-# ----- text ------------------------------------------------------------------------------------
-
-HEADERS = ("object", "state", "last success (UTC)", "staged", "deleted", "last run",
-           "API calls today", "last error")
-
-
-def render(report: dict, connection_line: str | None = None) -> str:
-    """The report as the terminal shows it."""
-    lines = [f"dealsync status at {report['generated_at']} UTC "
-             f"(warehouse: {report['warehouse']})"]
-    if connection_line:
-        lines.append(connection_line)
-    lines += ["", *_table(report["objects"]), ""]
-    t = report["totals"]
-    lines.append(f"Objects: {t['objects_ok']} ok, {t['objects_failing']} failing, "
-                 f"{t['objects_never_synced']} never synced; {t['records_staged']} records "
-                 f"staged; {t['api_calls_today']} API calls today")
-    deals = report["deals"]
-    if deals is None:
-        lines.append("Deals: the deal warehouse has not been built yet")
-    else:
-        reasons = ", ".join(f"{r} {n}" for r, n in deals["skips_by_reason"].items())
-        lines.append(f"Deals: {deals['deals']} in the warehouse; {deals['deal_skips']} skipped "
-                     f"({reasons})")
-    outbox = report["sync_back"]
-    if outbox is None:
-        lines.append("Sync-back: the outbox has not been created yet")
-    else:
-        lines.append("Sync-back outbox: " + ", ".join(
-            f"{status.replace('_', ' ')} {n}" for status, n in outbox.items()))
-    errors = [o for o in report["objects"] if o["state"] == "failing"]
-    for o in errors:
-        lines += ["", f"{o['object']} failing since {o['last_failure_at']} "
-                  f"({o['consecutive_failures']} in a row): {o['last_error']}"]
-    return "\n".join(lines)
-
-
-def _table(objects: list[dict]) -> list[str]:
-    rows = [[o["object"], o["state"], o["last_success_at"] or "-", o["records_staged"],
-             o["records_deleted"], "-" if o["records_last_run"] is None else o["records_last_run"],
-             o["api_calls_today"], _first_line(o["last_error"])] for o in objects]
-    widths = [max(len(str(v)) for v in column) for column in zip(HEADERS, *rows)]
-    numeric = {3, 4, 5, 6}
-
-    def line(values) -> str:
-        cells = [str(v).rjust(w) if i in numeric else str(v).ljust(w)
-                 for i, (v, w) in enumerate(zip(values, widths))]
-        return "  ".join(cells).rstrip()
-
-    return [line(HEADERS), *(line(r) for r in rows)]
-
-
-def _first_line(error: str | None, width: int = 60) -> str:
-    if not error:
-        return "-"
-    first = error.strip().splitlines()[0]
-    return first if len(first) <= width else first[:width - 3] + "..."

@@ -1,0 +1,1 @@
+"""Operations: is the sync working? The report behind `dealsync status` and its Dagster asset."""

@@ -1,0 +1,23 @@
+"""The sync settings (one YAML file, `DEALSYNC_CONFIG`), typed and validated at load.
+
+The ground floor: assets and pipelines read settings; nothing here imports them. Each asset
+factory takes the narrow part it uses (ExtractionSettings, SyncBackSettings, CheckSettings, ...).
+"""
+
+from .catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS, ObjectSpec
+from .deal_rules import BACKFILL_PERIODS, CustomFieldRule, Filters, LicensedUsers, WarehouseOptions
+from .model import (
+                    DEFAULT_PATH,
+                    ExtractionSettings,
+                    ObjectSettings,
+                    Settings,
+                    SettingsError,
+                    cached_settings,
+                    load_settings,
+)
+from .sync_back import CheckSettings, FollowUpRule, SyncBackSettings
+
+__all__ = ["BACKFILL_PERIODS", "CheckSettings", "CustomFieldRule", "DEFAULT_OBJECTS",
+           "DEFAULT_PATH", "ExtractionSettings", "Filters", "FollowUpRule", "LicensedUsers",
+           "ObjectSettings", "ObjectSpec", "REQUIRED_OBJECTS", "Settings", "SettingsError",
+           "SyncBackSettings", "WarehouseOptions", "cached_settings", "load_settings"]

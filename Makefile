@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 EMULATOR_PORT ?= 8443
 
-.PHONY: install demo test test-ops chromium dev emulator bench clean
+.PHONY: install demo test check lint test-ops chromium dev emulator bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 test: install chromium
 	$(PY) -m pytest -q -n 2 --dist loadfile --ignore=tests/ops
 	$(PY) -m pytest -q tests/ops
+
+# The developer loop, under 3 minutes: lint, then every test not marked slow (no end-to-end
+# runs, no Dagster processes, no browser).
+check: install lint
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" --ignore=tests/ops/test_ui_browser.py
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 # The operations tests alone, when working on the deployment.
 test-ops: install chromium

@@ -1,6 +1,6 @@
 """Run Great Expectations suites on warehouse batches. GX is imported here, inside the call.
 
-Where the data is validated (great-expectations.md §2):
+Where the data is validated (GX Core data sources: https://docs.greatexpectations.io/docs/core/connect_to_data/):
 - PostgreSQL: in the database. GX's Postgres datasource runs each expectation as aggregate SQL
   over the batch query, so memory stays flat however large the table.
 - DuckDB: as pandas. GX 1.24 has no DuckDB datasource; its generic SQL one loses every result

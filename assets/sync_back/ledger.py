@@ -11,7 +11,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from resources.clock import utc_now
-from resources.staging.bulk import copy_into
+from resources.staging.arrow_copy import copy_into
 from transforms import sql
 
 

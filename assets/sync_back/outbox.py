@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from resources.clock import utc_now
 from resources.salesforce.ids import normalize_id
-from resources.staging.bulk import copy_into
+from resources.staging.arrow_copy import copy_into
 from transforms import sql
 
 from .rules import OUTBOX_COLUMNS, matching_deals, task_row

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from resources.clock import utc_now
 from transforms import sql
 
-from .bulk import copy_into
+from .arrow_copy import copy_into
 from .connections import Connect
 from .naming import quote, table_name
 from .schema import existing_columns

@@ -18,7 +18,7 @@ from resources.clock import to_utc_naive, utc_now
 from transforms import sql
 
 from .arrow_batches import conform_batch
-from .bulk import copy_into
+from .arrow_copy import copy_into
 from .connections import Connect, retry_on_ddl_race
 from .naming import SCHEMA, quote
 from .schema import HARD_DELETED_AT, IS_DELETED, ObjectSchema, column_definitions, prepare_tables

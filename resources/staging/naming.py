@@ -2,7 +2,7 @@
 
 Snake case keeps hand-written SQL readable (`staging.opportunity_contact_role.contact_id`) and
 portable: lowercase names mean the same thing quoted or unquoted on DuckDB and PostgreSQL.
-`staging.user` works unquoted on both engines (tests/warehouse/test_naming.py); only an
+`staging.user` works unquoted on both engines (tests/staging/test_naming.py); only an
 *unqualified* `user` is special (PostgreSQL reads it as CURRENT_USER), so always schema-qualify.
 """
 

@@ -5,10 +5,14 @@ from the emulator followed by the real warehouse assets."""
 import time
 from datetime import datetime, timezone
 
+import pytest
+
 from emulator.client import Control
 from tests.support.pipeline import extract, suite_settings
 
 from .support import by_id, dump, ids_by_name, metadata, placement_problems, transform, warehouse_settings
+
+pytestmark = pytest.mark.slow
 
 EVERYONE = ["ann.lee@acme-demo.com", "ben.ortiz@acme-demo.com", "dan.wu@acme-demo.com",
             "eve.moreau@acme-demo.com"]

@@ -20,6 +20,8 @@ from .support import (
     warehouse_settings,
 )
 
+pytestmark = pytest.mark.slow
+
 IMPORTED = {"Initech - Platform", "Globex - Upgrade", "Initech - Reseller",
             "Initech - Support plan", "Globex - Analytics", "Globex - Side project"}
 

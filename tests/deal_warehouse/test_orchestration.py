@@ -16,6 +16,8 @@ from tests.support.pipeline import extract
 
 from .support import by_id
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL_ORG = ROOT / "tests" / "fixtures" / "minimal_org.json"
 SETTINGS = """# suite settings plus the warehouse keys

@@ -4,6 +4,7 @@ later syncs do not bring them back, and the audit log holds no personal data."""
 import time
 
 import dagster as dg
+import pytest
 
 from assets.sync_back.tables import ensure_tables
 from emulator.client import Control
@@ -11,6 +12,8 @@ from pipelines.warehouse_defs import build_purge_job
 from tests.support.pipeline import extract, suite_settings
 
 from .support import by_id, ids_by_name, placement_problems, transform, warehouse_settings
+
+pytestmark = pytest.mark.slow
 
 EVERYONE = ["ann.lee@acme-demo.com", "ben.ortiz@acme-demo.com", "dan.wu@acme-demo.com",
             "eve.moreau@acme-demo.com"]

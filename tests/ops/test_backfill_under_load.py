@@ -10,6 +10,7 @@ import json
 from collections import Counter
 
 import dagster as dg
+import pytest
 
 from resources.settings import load_settings
 
@@ -27,6 +28,8 @@ from .observe import (
     steps_blocked_by_pool,
 )
 from .tick_location import defs as location_defs
+
+pytestmark = pytest.mark.slow
 
 
 def _pools() -> dict[str, str]:

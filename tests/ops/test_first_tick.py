@@ -14,7 +14,7 @@ import pytest
 
 from assets.keys import MODE_TAG
 
-pytestmark = pytest.mark.ops
+pytestmark = [pytest.mark.ops, pytest.mark.slow]
 
 
 def test_the_first_tick_before_any_backfill_succeeds(tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from assets.keys import SYNC_STATUS_KEY
 from assets.operations.sync_status import build_sync_status_asset
@@ -18,6 +19,8 @@ from resources.warehouse import WarehouseResource
 
 from .processes import ROOT, wait_until
 from .scenario import REPOSITORY
+
+pytestmark = pytest.mark.slow
 
 DEALSYNC = Path(sys.executable).parent / "dealsync"
 

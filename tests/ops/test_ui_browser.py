@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import ARTIFACTS
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = os.environ.get("DEALSYNC_CHROMIUM", "/usr/bin/chromium")
 GROUPS = ("salesforce", "deal_warehouse", "sync_back")
 TIMEOUT_MS = 90_000

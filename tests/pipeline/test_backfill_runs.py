@@ -8,11 +8,14 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from dagster._core.execution.backfill import PartitionBackfill
 from dagster._core.storage.dagster_run import RunsFilter
 from dagster._core.test_utils import create_test_daemon_workspace_context
 from dagster._core.workspace.load_target import ModuleTarget
 from dagster._daemon.backfill import execute_backfill_iteration
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,9 +5,12 @@ import time
 from datetime import datetime, timezone
 
 import dagster as dg
+import pytest
 
 from pipelines.definitions import defs
 from tests.support.pipeline import emulator_rows, extract, reconcile, staged_rows, suite_settings
+
+pytestmark = pytest.mark.slow
 
 
 def _a(emulator, object_name: str, n: int = 0) -> str:

@@ -2,7 +2,11 @@
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from tests.support.pipeline import emulator_rows, extract, staged_rows
+
+pytestmark = pytest.mark.slow
 
 CHECKED = ["SystemModstamp", "StageName", "Amount", "IsDeleted", "Name"]
 

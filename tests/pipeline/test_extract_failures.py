@@ -8,9 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from resources.settings import ObjectSettings
 from resources.warehouse import WarehouseResource
 from tests.support.pipeline import emulator_rows, extract, staged_rows, suite_settings
+
+pytestmark = pytest.mark.slow
 
 CHECKED = ["SystemModstamp", "StageName", "Amount", "IsDeleted"]
 ROOT = Path(__file__).resolve().parents[2]

@@ -31,6 +31,8 @@ from .support import (
     today,
 )
 
+pytestmark = pytest.mark.slow
+
 LICENSED = ["alice.martin@acme-demo.com", "bob.nunez@acme-demo.com"]
 
 

@@ -17,6 +17,8 @@ from .support import (
     today,
 )
 
+pytestmark = pytest.mark.slow
+
 
 def test_outbox_rows_become_tasks_linked_to_deal_contact_and_owner(emulator, warehouse, control,
                                                                    prefix):

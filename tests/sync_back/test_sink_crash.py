@@ -10,6 +10,8 @@ import pytest
 
 from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 PATHS = {"upsert": {}, "lookup": {"external_id_field": None}}
 

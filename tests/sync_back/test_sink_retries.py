@@ -6,6 +6,8 @@ import pytest
 
 from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
 
+pytestmark = pytest.mark.slow
+
 UPSERT = {}
 LOOKUP = {"external_id_field": None}
 

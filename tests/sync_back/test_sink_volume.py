@@ -1,7 +1,11 @@
 """How rows go out: 200 per sObject Collections call, one Bulk 2.0 job above the threshold, and
 a clean stop when the API budget runs out. (bench/bench_sink.py sends 10,000.)"""
 
+import pytest
+
 from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_bulk_job_above_the_threshold_reports_each_row(emulator, warehouse, control, prefix):

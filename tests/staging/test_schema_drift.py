@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from resources.warehouse import SchemaDriftError
-from tests.warehouse.records import OPPORTUNITY_FIELDS, land, opp_id, opportunity, table
+from tests.staging.records import OPPORTUNITY_FIELDS, land, opp_id, opportunity, table
 
 
 def columns(warehouse, table_name: str) -> dict[str, str]:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.warehouse.records import land, opp_id, opportunity, table
+from tests.staging.records import land, opp_id, opportunity, table
 
 STAMP = datetime(2024, 1, 5)
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from resources.warehouse import column_name, table_name
-from tests.warehouse.records import USER_FIELDS, land, sf_id, table
+from tests.staging.records import USER_FIELDS, land, sf_id, table
 
 
 @pytest.mark.parametrize("api_name, expected", [

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from resources.warehouse import WarehouseLockTimeout, WarehouseResource
-from tests.warehouse.records import land, opportunity, table
+from tests.staging.records import land, opportunity, table
 
 SPAWN = multiprocessing.get_context("spawn")
 WAREHOUSE_LOGGER = "dagster.builtin.dealsync.warehouse"
@@ -48,6 +48,7 @@ def hold_write_lock(path: str, held, release) -> None:
         release.wait(60)
 
 
+@pytest.mark.slow
 def test_two_processes_writing_the_same_file_both_succeed(duckdb_warehouse):
     path = duckdb_warehouse.duckdb_path
     results = SPAWN.Queue()

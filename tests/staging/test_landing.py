@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from resources.warehouse import BatchSchemaError, WarehouseResource
-from tests.warehouse.records import (
+from tests.staging.records import (
     FEBRUARY,
     JANUARY,
     OPPORTUNITY_FIELDS,

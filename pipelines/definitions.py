@@ -13,13 +13,8 @@ from assets.salesforce.reconcile import build_reconcile_asset
 from assets.sync_back.assets import build_outbox_asset, build_sink_asset
 from resources.settings import Settings, cached_settings
 
-from .jobs import (
-    build_backfill_period_job,
-    incremental_sync_job,
-    reconcile_deletes_job,
-    sync_back_job,
-    sync_status_job,
-)
+from .backfill import build_backfill_jobs
+from .jobs import incremental_sync_job, reconcile_deletes_job, sync_back_job, sync_status_job
 from .resources import build_resources
 from .schedules import build_schedules
 from .warehouse_defs import warehouse_definitions
@@ -34,14 +29,17 @@ def build_definitions(settings: Settings, resources: dict) -> dg.Definitions:
     """The whole code location for `settings`, with `resources` (tests pass their own)."""
     specs, objects = settings.object_specs(), settings.enabled_objects()
     extract = build_extract_asset(settings.extraction, specs)
+    launcher, ranged, launch_runs = build_backfill_jobs(settings.extraction, objects,
+                                                        extract.partitions_def)
     pipeline = dg.Definitions(
         assets=[extract, build_reconcile_asset(settings.extraction, specs),
                 build_outbox_asset(settings.sync_back), build_sink_asset(settings.sync_back),
                 build_sync_status_asset(objects)],
         asset_checks=build_quality_checks(settings.sync_back.checks, objects),
         jobs=[incremental_sync_job, reconcile_deletes_job, sync_back_job, sync_status_job,
-              build_backfill_period_job(objects)],
+              launcher, ranged],
         schedules=build_schedules(extract.partitions_def),
+        sensors=[launch_runs],
         resources=resources,
         # Every run (UI backfills too) runs its steps in one process: the steps of a run are a
         # chain anyway, DuckDB allows one writer process, and each step process would re-import

@@ -1,5 +1,5 @@
 """Jobs: the incremental sync (what the 10-minute schedule runs), the daily hard-delete
-reconciliation, the backfill of a period, sync-back alone, and the status refresh."""
+reconciliation, sync-back alone, and the status refresh. The backfill jobs are in backfill.py."""
 
 import dagster as dg
 
@@ -14,7 +14,6 @@ from assets.keys import (
 )
 
 INCREMENTAL_SYNC = "incremental_sync"
-BACKFILL_PERIOD = "backfill_period"
 
 # Extraction, then the deal warehouse, its checks and the sink, all in one run: a blocking check
 # can only stop the sink within the run it belongs to.
@@ -41,10 +40,3 @@ sync_status_job = dg.define_asset_job(
     "sync_status", selection=dg.AssetSelection.assets(SYNC_STATUS_KEY),
     description=f"Refresh the {OPERATIONS}/sync_status asset (reads only).")
 
-
-def build_backfill_period_job(objects: list[str]):
-    extraction = dg.AssetSelection.assets(*[object_key(n) for n in objects])
-    return dg.define_asset_job(
-        BACKFILL_PERIOD, selection=extraction | dg.AssetSelection.groups(DEAL_WAREHOUSE),
-        description="Extract a partition range of every enabled object, then build the "
-        "warehouse. `dealsync backfill` runs the range the settings ask for.")

@@ -108,7 +108,7 @@ class ExtractionRun:
         marks = self.warehouse.get_high_water_marks([s.name for s in selected])
         lookback = timedelta(minutes=self.extraction.lookback_minutes)
         objects = [TickObject(s, tick_window(marks[s.name], partition.start, now, lookback, lag,
-                                             self.extraction.skip_backfill),
+                                             self.extraction.backfill_period == "skip"),
                               catalog.get(s.name)) for s in selected]
         run_tick(self.client, self.extractor, objects, self.context.log,
                  lambda obj, work: self._one(obj.spec.name, lambda: (work(), obj.fields, True)))

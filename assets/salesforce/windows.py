@@ -61,13 +61,13 @@ def backfill_window(partition_start: datetime, partition_end: datetime, now: dat
 
 
 def tick_window(high_water_mark: datetime | None, partition_start: datetime, now: datetime,
-                lookback: timedelta, safety_lag: timedelta, skip_backfill: bool) -> Window:
+                lookback: timedelta, safety_lag: timedelta, no_history: bool) -> Window:
     """[mark − lookback, now − lag). With no mark yet: from the start of the current partition,
-    or from now − lookback when the settings skip history."""
+    or from now − lookback when the backfill period is `skip`."""
     end = (now - safety_lag).replace(microsecond=0)
     if high_water_mark is not None:
         start = high_water_mark - lookback
-    elif skip_backfill:
+    elif no_history:
         start = end - lookback
     else:
         start = to_utc_naive(partition_start)

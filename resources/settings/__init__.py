@@ -5,7 +5,7 @@ factory takes the narrow part it uses (ExtractionSettings, SyncBackSettings, Che
 """
 
 from .catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS, ObjectSpec
-from .deal_rules import BACKFILL_PERIODS, CustomFieldRule, Filters, LicensedUsers, WarehouseOptions
+from .deal_rules import CustomFieldRule, Filters, LicensedUsers, WarehouseOptions
 from .model import (
                     DEFAULT_PATH,
                     ExtractionSettings,
@@ -15,9 +15,10 @@ from .model import (
                     cached_settings,
                     load_settings,
 )
+from .periods import BACKFILL_PERIODS, BackfillPeriod, history_start
 from .sync_back import CheckSettings, FollowUpRule, SyncBackSettings
 
-__all__ = ["BACKFILL_PERIODS", "CheckSettings", "CustomFieldRule", "DEFAULT_OBJECTS",
+__all__ = ["BACKFILL_PERIODS", "BackfillPeriod", "CheckSettings", "CustomFieldRule", "DEFAULT_OBJECTS",
            "DEFAULT_PATH", "ExtractionSettings", "Filters", "FollowUpRule", "LicensedUsers",
            "ObjectSettings", "ObjectSpec", "REQUIRED_OBJECTS", "Settings", "SettingsError",
-           "SyncBackSettings", "WarehouseOptions", "cached_settings", "load_settings"]
+           "SyncBackSettings", "WarehouseOptions", "cached_settings", "history_start", "load_settings"]

@@ -1,4 +1,4 @@
-"""Deal-warehouse sync settings: licensed users, stage mapping, filters, backfill period.
+"""Deal-warehouse sync settings: licensed users, stage mapping, filters.
 
 Validated at load with the rest of `Settings` (model.py), so a typo in an operator
 or a filter mode fails before any run, naming the key and the allowed values.
@@ -6,7 +6,6 @@ or a filter mode fails before any run, naming the key and the allowed values.
 
 import csv
 import re
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -15,8 +14,6 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from .base import Strict
 
 OPERATORS = ("equals", "not_equals", "contains", "not_contains")
-BACKFILL_PERIODS = ("30d", "60d", "90d", "6m", "1y", "all", "skip")
-_PERIOD_DAYS = {"30d": 30, "60d": 60, "90d": 90, "6m": 182, "1y": 365}
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -146,11 +143,3 @@ class WarehouseOptions(Strict):
     # DuckDB only: copy the warehouse schema to <file>_snapshot.duckdb after each successful run.
     publish_snapshot: bool = True
 
-
-def backfill_start(period: str, first_day: date, today: date) -> date | None:
-    """First daily partition a backfill of `period` covers (None for `skip`)."""
-    if period == "skip":
-        return None
-    if period == "all":
-        return first_day
-    return max(first_day, today - timedelta(days=_PERIOD_DAYS[period] - 1))

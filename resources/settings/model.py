@@ -16,7 +16,8 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .base import Strict
 from .catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS, ObjectSpec
-from .deal_rules import BACKFILL_PERIODS, Filters, LicensedUsers, WarehouseOptions
+from .deal_rules import Filters, LicensedUsers, WarehouseOptions
+from .periods import BACKFILL_PERIODS
 from .sync_back import SyncBackSettings
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "dealsync.yaml"
@@ -30,14 +31,17 @@ class ObjectSettings(Strict):
 
 
 class ExtractionSettings(Strict):
-    # A date, or "N days ago" (handy for demos and tests; a deployment should fix a date).
-    # The first partition also holds everything modified before it.
+    # The first monthly partition: a date, or "N days ago" (handy for demos and tests; a
+    # deployment should fix a date). The first partition also holds everything older.
     start_date: date | str = date(2023, 1, 1)
+    # How much history a first sync loads (the default of the backfill_period job's Launchpad,
+    # and of `dealsync backfill`); `skip` starts syncing from now, with no history.
+    backfill_period: Literal[BACKFILL_PERIODS] = "6m"
     lookback_minutes: int = Field(10, ge=0, le=1440)
     safety_lag_minutes: int = Field(1, ge=0, le=60)
     bulk_threshold: int = Field(10_000, ge=0)
-    skip_backfill: bool = False
-    max_partitions_per_run: int = Field(400, ge=1)
+    # Months per backfill run: a 6-month backfill is one run, all history a few.
+    max_partitions_per_run: int = Field(12, ge=1)
 
     @field_validator("start_date")
     @classmethod
@@ -64,9 +68,20 @@ class Settings(Strict):
     licensed_users: LicensedUsers = LicensedUsers(emails=[])
     stage_mapping: dict[str, str] | None = None
     filters: Filters = Filters()
-    backfill_period: Literal[BACKFILL_PERIODS] = "6m"
     warehouse: WarehouseOptions = WarehouseOptions()
     sync_back: SyncBackSettings = SyncBackSettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, raw):
+        """Keys older settings files use; the error says where each went."""
+        if isinstance(raw, dict):
+            if "backfill_period" in raw:
+                raise ValueError("backfill_period: moved to extraction.backfill_period")
+            if isinstance(raw.get("extraction"), dict) and "skip_backfill" in raw["extraction"]:
+                raise ValueError("extraction.skip_backfill: replaced by "
+                                 "extraction.backfill_period: skip")
+        return raw
 
     @field_validator("objects")
     @classmethod

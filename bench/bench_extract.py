@@ -34,8 +34,8 @@ def main() -> None:
     os.environ["DEALSYNC_CONFIG"] = str(workdir / "settings.yaml")
 
     from bench.bench_emulator import start_emulator
-    from emulator.client import Control
     from resources.warehouse import WarehouseResource
+    from salesforce_emulator.client import Control
     from tests.support.pipeline import RemoteEmulator, extract, suite_settings
 
     proc = start_emulator(args.scale, args.port, str(workdir / "emu"))

@@ -15,8 +15,8 @@ import tempfile
 import time
 
 from bench.bench_emulator import start_emulator
-from emulator.app import Credentials
-from emulator.client import oauth_token, trusted_session
+from salesforce_emulator.api.app import Credentials
+from salesforce_emulator.client import oauth_token, trusted_session
 from resources.salesforce import SalesforceResource
 from simple_salesforce import Salesforce
 from pipelines.process_exit import run_and_exit

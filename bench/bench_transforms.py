@@ -50,8 +50,8 @@ def phase_load(args) -> dict:
     from datetime import datetime
 
     from assets.salesforce.catalog import DEFAULT_OBJECTS
-    from emulator.generator import generate_org
-    from emulator.store import Store
+    from salesforce_emulator.generator.demo import generate_org
+    from salesforce_emulator.org.store import Store
 
     began = time.perf_counter()
     store = Store()
@@ -94,8 +94,8 @@ def phase_change(args) -> dict:
     import pyarrow as pa
 
     from assets.salesforce.catalog import DEFAULT_OBJECTS
-    from emulator.schema import build_objects
     from resources.staging.naming import column_name
+    from salesforce_emulator.org.schema import build_objects
 
     warehouse = _warehouse(args)
     stored = {f.name: f.type for f in build_objects()["Opportunity"].stored_fields()}

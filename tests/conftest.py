@@ -8,9 +8,9 @@ os.environ["DEALSYNC_CONFIG"] = str(Path(__file__).parent / "fixtures" / "settin
 
 import pytest  # noqa: E402
 
-from emulator.client import Control
-from emulator.server import Emulator
 from resources.warehouse import WarehouseResource
+from salesforce_emulator.client import Control
+from salesforce_emulator.server import Emulator
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
 
 # ##### POSTGRES / WAREHOUSE FIXTURES

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from assets.warehouse.asset import build_warehouse_asset
 from assets.warehouse.models import models
-from emulator.server import Emulator
 from pipelines.settings import Settings, load_settings
 from resources.warehouse import WarehouseResource
+from salesforce_emulator.server import Emulator
 from tests.support.pipeline import extract
 
 ORGS = Path(__file__).resolve().parents[1] / "fixtures" / "orgs"

@@ -5,7 +5,7 @@ from the emulator followed by the real warehouse assets."""
 import time
 from datetime import datetime, timezone
 
-from emulator.client import Control
+from salesforce_emulator.client import Control
 from tests.support.pipeline import extract, suite_settings
 
 from .support import (by_id, dump, ids_by_name, metadata, placement_problems, transform,

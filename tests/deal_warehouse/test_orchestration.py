@@ -7,11 +7,11 @@ import dagster as dg
 import pytest
 
 from assets.warehouse.asset import build_warehouse_asset
-from emulator.server import Emulator
 from pipelines import backfill_period
 from pipelines.settings import cached_settings, load_settings
 from pipelines.warehouse_defs import full_rebuild_job, transform_job
 from pipelines.warehouse_sensors import after_extraction_request, build_sensors
+from salesforce_emulator.server import Emulator
 from tests.support.pipeline import extract
 
 from .support import by_id

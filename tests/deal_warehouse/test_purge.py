@@ -6,8 +6,8 @@ import time
 import dagster as dg
 
 from assets.sync_back.sql import ensure_tables
-from emulator.client import Control
 from pipelines.warehouse_defs import build_purge_job
+from salesforce_emulator.client import Control
 from tests.support.pipeline import extract, suite_settings
 
 from .support import by_id, ids_by_name, placement_problems, transform, warehouse_settings

@@ -2,7 +2,7 @@
 
 import pytest
 
-from emulator.client import connect
+from salesforce_emulator.client import connect
 
 
 @pytest.fixture

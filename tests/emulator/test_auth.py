@@ -7,7 +7,7 @@ import requests
 from simple_salesforce import Salesforce, SalesforceLogin
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceExpiredSession
 
-from emulator.client import connect, trusted_session
+from salesforce_emulator.client import connect, trusted_session
 
 
 def _host(emulator) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from emulator.describe import global_describe, sobject_basic_info, sobject_describe
-from emulator.schema import Field
-from emulator.store import Store
+from salesforce_emulator.org.describe import global_describe, sobject_basic_info, sobject_describe
+from salesforce_emulator.org.schema import Field
+from salesforce_emulator.org.store import Store
 
 REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "describe"
 V = "62.0"

@@ -6,7 +6,7 @@ import pytest
 from simple_salesforce.exceptions import (SalesforceMalformedRequest,
                                           SalesforceResourceNotFound)
 
-from emulator import ids
+from salesforce_emulator.org import ids
 
 
 def _an(sf, soql):

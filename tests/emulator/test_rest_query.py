@@ -4,7 +4,7 @@ import pytest
 import requests
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceRefusedRequest
 
-from emulator import ids
+from salesforce_emulator.org import ids
 
 
 def test_query_all_iter_follows_relative_next_records_urls(sf, emulator):

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.ops
 
 
 def test_the_first_tick_before_any_backfill_succeeds(tmp_path, monkeypatch):
-    from emulator.server import Emulator
     from pipelines import definitions
+    from salesforce_emulator.server import Emulator
 
     with Emulator(org="demo", scale="small", seed=3, state_dir=tmp_path / "emu") as emulator:
         c = emulator.credentials

@@ -2,7 +2,7 @@
 
 import pytest
 
-from emulator.server import Emulator
+from salesforce_emulator.server import Emulator
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ import pytest
 
 from assets.salesforce.extract_asset import MODE_TAG, build_extract_asset
 from assets.salesforce.reconcile import build_reconcile_asset
-from emulator.client import Control
-from emulator.server import Emulator
 from pipelines.jobs import incremental_sync_job
 from pipelines.settings_warehouse import LicensedUsers
 from pipelines.sync_back_defs import sync_back_definitions
 from pipelines.warehouse_defs import warehouse_definitions
+from salesforce_emulator.client import Control
+from salesforce_emulator.server import Emulator
 from tests.support.pipeline import extract, salesforce_for, today_key
 
 from .org import write_org

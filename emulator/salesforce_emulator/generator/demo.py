@@ -2,7 +2,7 @@
 
 `generate_org(store, scale, seed, now)` fills an empty Store. The same seed and `now` give
 byte-identical tables at any chunk size, because every value is a hash of (seed, field, record
-number) - see generator_random.py. Records are spread over the 3 years before `now`; IDs rise
+number) - see random.py. Records are spread over the 3 years before `now`; IDs rise
 with CreatedDate and use ids.mint numbering (1..n per object), so Store.new_id continues after.
 
 Scales (users / accounts / contacts / opportunities / tasks + events + emails):
@@ -59,13 +59,13 @@ Not modelled: LastActivityDate stays NULL, IsArchived is always false, no Leads 
 
 from datetime import datetime
 
-from .generator_accounts import generate_accounts, generate_contacts
-from .generator_activities import generate_emails, generate_events, generate_tasks
-from .generator_deals import generate_opportunities
-from .generator_plan import COMPANY_DOMAIN, SCALES, Plan, Scale, to_utc_ms
-from .generator_random import Random
-from .generator_setup import STAGES, generate_record_types, generate_stages, generate_users
-from .store import DELETED_LOG, Store, quote, utcnow_s
+from ..org.store import DELETED_LOG, Store, quote, utcnow_s
+from .accounts import generate_accounts, generate_contacts
+from .activities import generate_emails, generate_events, generate_tasks
+from .deals import generate_opportunities
+from .plan import COMPANY_DOMAIN, SCALES, Plan, Scale, to_utc_ms
+from .random import Random
+from .setup import STAGES, generate_record_types, generate_stages, generate_users
 
 __all__ = ["COMPANY_DOMAIN", "SCALES", "STAGES", "Scale", "generate_org"]
 

@@ -66,7 +66,7 @@ NULL_KEY_PREFIX = {"OpportunityStage"}
 @cache
 def _data() -> dict:
     """The real templates, read once; results are never cached because the schema can change."""
-    path = Path(__file__).parent / "data" / "describe_templates.json"
+    path = Path(__file__).parent.parent / "data" / "describe_templates.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -1,7 +1,7 @@
 """The emulator's SOQL engine: compile_soql() turns SOQL into DuckDB SQL and a row -> record mapper.
 
 Used by the REST query/queryAll endpoints and by Bulk 2.0 query jobs. Parsing is in
-soql_parser.py; field paths, joins, WHERE and ORDER BY semantics in soql_compile.py. Values are
+parser.py; field paths, joins, WHERE and ORDER BY semantics in compiler.py. Values are
 formatted inside the SQL and records are built by a generated function, because the server must
 turn rows into JSON records at well over 50,000 records/s.
 """
@@ -10,10 +10,10 @@ from dataclasses import dataclass, field as dc_field
 from datetime import datetime, timezone
 from typing import Callable
 
-from .schema import Field, ObjectDef
-from .soql_compile import NUMBER_TYPES, Resolved, Scope, opaque
-from .soql_parser import Aggregate, FieldRef, Parser, Query, SoqlError, located
-from .store import quote
+from ..org.schema import Field, ObjectDef
+from ..org.store import quote
+from .compiler import NUMBER_TYPES, Resolved, Scope, opaque
+from .parser import Aggregate, FieldRef, Parser, Query, SoqlError, located
 
 __all__ = ["SoqlError", "OutputColumn", "CompiledQuery", "compile_soql"]
 

@@ -14,11 +14,11 @@ from datetime import datetime, timezone
 
 import pyarrow.csv as pa_csv
 
-from . import ids
-from .api_records import write_record
-from .errors import ApiError
+from ..org import ids
+from ..org.errors import ApiError
+from ..soql.engine import compile_soql
 from .http import Request, Response
-from .soql import compile_soql
+from .records import write_record
 
 DATA = r"/services/data/v(?P<version>\d+\.\d)"
 DELIMITERS = {"COMMA": ",", "TAB": "\t", "PIPE": "|", "SEMICOLON": ";", "CARET": "^", "BACKQUOTE": "`"}

@@ -11,16 +11,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .generator_accounts import (LONG_DESCRIPTION, account_city, account_created,
-                                 account_name_and_domain, contact_created, contact_deletion,
-                                 contact_of, short_description)
-from .generator_plan import Plan, insert_columns, values_of
-from .generator_random import (MS_PER_DAY, between, dates, deletion, from_quantiles, join,
-                               lifecycle, mint_ids, null_where, spread_in_time, timestamps,
-                               where)
-from .generator_setup import CLOSED_LOST, CLOSED_WON, LEGACY_STAGE, PARTNER, RENEWAL, STAGES
-from .generator_text import CITIES, NEXT_STEPS, PRODUCTS, SYDNEY, take
-from .store import Store
+from ..org.store import Store
+from .accounts import (LONG_DESCRIPTION, account_city, account_created, account_name_and_domain,
+                       contact_created, contact_deletion, contact_of, short_description)
+from .plan import Plan, insert_columns, values_of
+from .random import (MS_PER_DAY, between, dates, deletion, from_quantiles, join, lifecycle,
+                     mint_ids, null_where, spread_in_time, timestamps, where)
+from .setup import CLOSED_LOST, CLOSED_WON, LEGACY_STAGE, PARTNER, RENEWAL, STAGES
+from .text import CITIES, NEXT_STEPS, PRODUCTS, SYDNEY, take
 
 OPPORTUNITY_DELETED_SHARE = 0.015
 FIRST_YEAR_MS = 365 * MS_PER_DAY

@@ -10,10 +10,10 @@ import threading
 from collections import OrderedDict
 from datetime import datetime, timezone
 
-from . import ids
-from .errors import ApiError
+from ..org import ids
+from ..org.errors import ApiError
+from ..soql.engine import compile_soql
 from .http import Request, Response
-from .soql import compile_soql
 
 DATA = r"/services/data/v(?P<version>\d+\.\d)"
 MAX_OPEN_CURSORS = 200

@@ -1,7 +1,7 @@
 """The org's records, held in an embedded DuckDB database: one table per object.
 
 DuckDB keeps a 1M-opportunity org in a few hundred MB and answers SOQL (compiled to SQL by
-soql.py) fast enough that the emulator is never what a pipeline benchmark measures. Every write
+soql/engine.py) fast enough that the emulator is never what a pipeline benchmark measures. Every write
 goes through this module so that SystemModstamp, IsDeleted and the derived fields behave as in
 Salesforce: set on every write, including delete.
 """

@@ -8,12 +8,12 @@ behaves the same on every path.
 
 from datetime import datetime, timedelta
 
-from . import ids
-from .describe import global_describe, sobject_basic_info, sobject_describe
-from .errors import ApiError
+from ..org import ids
+from ..org.describe import global_describe, sobject_basic_info, sobject_describe
+from ..org.errors import ApiError
+from ..org.store import DELETED_LOG, quote
+from ..org.validation import check_record, owner_default, parse_datetime
 from .http import Request, Response
-from .store import DELETED_LOG, quote
-from .validation import check_record, owner_default, parse_datetime
 
 DATA = r"/services/data/v(?P<version>\d+\.\d)"
 OBJ = r"(?P<sobject>\w+)"

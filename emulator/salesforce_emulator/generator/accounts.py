@@ -10,14 +10,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .generator_plan import Plan, insert_columns, values_of
-from .generator_random import (as_text, deletion, from_quantiles, join, lifecycle, mint_ids,
-                               null_where, timestamps, where)
-from .generator_setup import ACCOUNT_RECORD_TYPE
-from .generator_text import (CITIES, COMPANY_ROOTS, COMPANY_SECTORS, COMPANY_SUFFIXES,
-                             DEPARTMENTS, DESCRIPTIONS, FIRST_NAMES, LAST_NAMES, TITLES, TLDS,
-                             display_and_slug, long_text, take)
-from .store import Store
+from ..org.store import Store
+from .plan import Plan, insert_columns, values_of
+from .random import (as_text, deletion, from_quantiles, join, lifecycle, mint_ids, null_where,
+                     timestamps, where)
+from .setup import ACCOUNT_RECORD_TYPE
+from .text import (CITIES, COMPANY_ROOTS, COMPANY_SECTORS, COMPANY_SUFFIXES, DEPARTMENTS,
+                   DESCRIPTIONS, FIRST_NAMES, LAST_NAMES, TITLES, TLDS, display_and_slug,
+                   long_text, take)
 
 CONTACT_DELETED_SHARE = 0.01
 LONG_DESCRIPTION = long_text(30_000)

@@ -8,11 +8,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .generator_plan import COMPANY_DOMAIN, Plan, insert_columns
-from .generator_random import MS_PER_DAY, as_text, between, join, mint_ids, timestamps, where
-from .generator_text import FIRST_NAMES, LAST_NAMES, display_and_slug
-from .schema import PICKLISTS
-from .store import Store
+from ..org.schema import PICKLISTS
+from ..org.store import Store
+from .plan import COMPANY_DOMAIN, Plan, insert_columns
+from .random import MS_PER_DAY, as_text, between, join, mint_ids, timestamps, where
+from .text import FIRST_NAMES, LAST_NAMES, display_and_slug
 
 # (ApiName, DefaultProbability, IsClosed, IsWon, ForecastCategoryName, ForecastCategory, active)
 STAGES = [

@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import NoReturn
 
-from . import ids
-from .schema import PICKLISTS, Field, ObjectDef
-from .soql_parser import FieldRef, InList, Logic, Not, SoqlError, Value, located
-from .store import quote
+from ..org import ids
+from ..org.schema import PICKLISTS, Field, ObjectDef
+from ..org.store import quote
+from .parser import FieldRef, InList, Logic, Not, SoqlError, Value, located
 
 TEXT_TYPES = {"string", "picklist", "multipicklist", "combobox", "textarea", "email", "phone",
               "url"}

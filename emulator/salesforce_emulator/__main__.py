@@ -1,4 +1,5 @@
-"""`python -m emulator serve --port P --org demo|empty|PATH --scale small|medium|large --seed N`."""
+"""`python -m salesforce_emulator serve --port P --org demo|empty|PATH --scale small|medium|large
+--seed N`; the `salesforce-emulator` console script is the same command."""
 
 import argparse
 import os
@@ -10,7 +11,7 @@ from .server import Emulator
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m salesforce_emulator", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the emulated org until interrupted")
     serve.add_argument("--port", type=int, default=8443)
@@ -36,10 +37,17 @@ def main(argv=None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The console script and `python -m`: main(), then exit without interpreter teardown.
+
+    Teardown is where DuckDB 2.0's bindings print pages of spurious "nanobind: leaked" lines.
+    The emulator stands alone, so it does not use dealsync's pipelines.process_exit.
+    """
     status = main()
-    # Skip interpreter teardown, where DuckDB 2.0's bindings print pages of spurious "nanobind:
-    # leaked" lines. The emulator stands alone, so it does not use pipelines.process_exit.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,4 +1,4 @@
-"""SOQL text -> syntax tree: the lexer and recursive-descent parser behind soql.compile_soql.
+"""SOQL text -> syntax tree: the lexer and recursive-descent parser behind engine.compile_soql.
 
 Hand-written (no parser generator) so every syntax error carries Salesforce's wording
 (`unexpected token: 'FRM'`) and the row/column excerpt real error bodies start with.
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from datetime import date, datetime, timezone
 
-from .errors import ApiError
+from ..org.errors import ApiError
 
 MAX_QUERY_LENGTH = 100_000
 AGGREGATES = ("COUNT", "COUNT_DISTINCT", "SUM", "MIN", "MAX", "AVG")

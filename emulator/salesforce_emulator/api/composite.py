@@ -9,10 +9,10 @@ import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from . import ids
-from .api_records import record_json, sobject, write_record
-from .errors import ApiError
+from ..org import ids
+from ..org.errors import ApiError
 from .http import Request, Response
+from .records import record_json, sobject, write_record
 
 DATA = r"/services/data/v(?P<version>\d+\.\d)"
 MAX_COLLECTION = 200

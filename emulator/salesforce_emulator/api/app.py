@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 from collections import Counter
 from dataclasses import dataclass
 
-from .errors import ApiError
+from ..org.errors import ApiError
+from ..org.store import Store
 from .faults import Faults
 from .http import Request, Response, Router
-from .store import Store
 
 DATA_PREFIX = r"/services/data/v(?P<version>\d+\.\d)"
 
@@ -87,10 +87,10 @@ class EmulatorApp:
         self._token_lock = threading.Lock()
         self.data_routes = Router()
         self.open_routes = Router()  # oauth, SOAP, versions, control: not metered, no bearer
-        from . import api_auth, api_bulk, api_composite, api_control, api_query, api_records
-        for module in (api_query, api_records, api_composite, api_bulk):
+        from . import auth, bulk, composite, control, query, records
+        for module in (query, records, composite, bulk):
             module.register(self.data_routes, self)
-        for module in (api_auth, api_control):
+        for module in (auth, control):
             module.register(self.open_routes, self)
 
     # ----- tokens -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from .errors import ApiError
+from ..org.errors import ApiError
 
 JSON_TYPE = "application/json;charset=UTF-8"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .generator_random import Random
+from .random import Random
 
 FIRST_NAMES = [
     ("James", "james"), ("María", "maria"), ("José", "jose"), ("Zoë", "zoe"), ("Søren", "soren"),

@@ -8,7 +8,7 @@ the derived fields move exactly as for any other write.
 import random
 import threading
 
-from .store import quote
+from ..org.store import quote
 
 CHANGES = ("stage_change", "stage_change", "new_task", "new_email", "amount_change", "delete_task")
 

@@ -15,11 +15,11 @@
 
 from datetime import date
 
-from .api_records import record_json
-from .errors import ApiError
+from ..org.errors import ApiError
+from ..org.schema import Field
+from ..org.validation import parse_datetime
 from .http import Request, Response
-from .schema import Field
-from .validation import parse_datetime
+from .records import record_json
 
 C = "/control"
 

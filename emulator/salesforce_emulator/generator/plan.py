@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pyarrow as pa
 
-from .generator_random import MS_PER_DAY, Random
-from .schema import PICKLISTS
-from .store import Store, quote
+from ..org.schema import PICKLISTS
+from ..org.store import Store, quote
+from .random import MS_PER_DAY, Random
 
 COMPANY_DOMAIN = "acme-demo.com"  # the org's own email domain; other domains are unlicensed
 HISTORY_DAYS = 3 * 365            # records are spread over this many days before `now`

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import ids
+from ..org import ids
 
 MS_PER_DAY = 86_400_000
 _U64 = np.uint64

@@ -10,17 +10,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .generator_accounts import (LONG_DESCRIPTION, account_name_and_domain, contact_created,
-                                 contact_deletion, contact_email, contact_names, contact_of,
-                                 short_description)
-from .generator_deals import (opportunity_account, opportunity_created, opportunity_deletion,
-                              opportunity_name, opportunity_owner)
-from .generator_plan import Plan, insert_columns
-from .generator_random import (MS_PER_DAY, as_text, between, dates, join, lifecycle, mint_ids,
-                               null_where, spread_in_time, timestamps, where)
-from .generator_text import (DESCRIPTIONS, EMOJI_SUBJECT, EVENT_SUBJECTS, LOCATIONS,
-                             TASK_SUBJECTS, long_text, take)
-from .store import Store
+from ..org.store import Store
+from .accounts import (LONG_DESCRIPTION, account_name_and_domain, contact_created,
+                       contact_deletion, contact_email, contact_names, contact_of,
+                       short_description)
+from .deals import (opportunity_account, opportunity_created, opportunity_deletion,
+                    opportunity_name, opportunity_owner)
+from .plan import Plan, insert_columns
+from .random import (MS_PER_DAY, as_text, between, dates, join, lifecycle, mint_ids, null_where,
+                     spread_in_time, timestamps, where)
+from .text import (DESCRIPTIONS, EMOJI_SUBJECT, EVENT_SUBJECTS, LOCATIONS, TASK_SUBJECTS,
+                   long_text, take)
 
 TASK_DELETED_SHARE = 0.01
 SUBTYPES = ["Task", "Email", "Call", "ListEmail", "Cadence", "LinkedIn"]

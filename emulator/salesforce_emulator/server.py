@@ -3,10 +3,10 @@
 import tempfile
 from pathlib import Path
 
-from .app import Credentials, EmulatorApp
-from .http import serve
-from .live import LiveMode
-from .store import Store
+from .api.app import Credentials, EmulatorApp
+from .api.http import serve
+from .generator.live import LiveMode
+from .org.store import Store
 from .tls import write_certificates, write_jwt_keypair
 
 
@@ -28,10 +28,10 @@ class Emulator:
         """Build the org's data: the generated demo org, a fixture file, or an empty org."""
         self.store = Store()
         if self.org == "demo":
-            from .generator import generate_org
+            from .generator.demo import generate_org
             self.counts = generate_org(self.store, scale=self.scale, seed=self.seed)
         elif self.org != "empty":
-            from .fixtures import load_fixture
+            from .org.fixtures import load_fixture
             self.counts = load_fixture(self.store, self.org)
         return self.counts
 

@@ -7,9 +7,9 @@ import pytest
 from simple_salesforce.format import format_soql
 
 from salesforce_emulator.org.store import Store
-from salesforce_emulator.soql.compiler import relative_range
+from salesforce_emulator.soql.dates import relative_range
 from salesforce_emulator.soql.engine import SoqlError, compile_soql
-from salesforce_emulator.soql.parser import unescape
+from salesforce_emulator.soql.lexer import unescape
 
 NOW = datetime(2024, 2, 15, 12, 0, tzinfo=timezone.utc)  # a Thursday
 URL = "/services/data/v59.0/sobjects/"

@@ -13,7 +13,8 @@ from typing import Callable
 from ..org.schema import Field, ObjectDef
 from ..org.store import quote
 from .compiler import NUMBER_TYPES, Resolved, Scope, opaque
-from .parser import Aggregate, FieldRef, Parser, Query, SoqlError, located
+from .lexer import SoqlError, located
+from .parser import Aggregate, FieldRef, Parser, Query
 
 __all__ = ["SoqlError", "OutputColumn", "CompiledQuery", "compile_soql"]
 

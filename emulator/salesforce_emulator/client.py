@@ -7,7 +7,8 @@ API_VERSION = "59.0"
 
 
 def trusted_session(ca_path) -> requests.Session:
-    """A session that trusts the emulator's CA and ignores REQUESTS_CA_BUNDLE (reference §1.3)."""
+    """A session that trusts the emulator's CA and ignores REQUESTS_CA_BUNDLE, which would
+    otherwise override `verify` (https://github.com/psf/requests/issues/4650)."""
     session = requests.Session()
     session.verify = str(ca_path)
     session.trust_env = False

@@ -1,6 +1,7 @@
 """A throwaway certificate authority and a server certificate for 127.0.0.1.
 
-simple-salesforce hard-codes https:// (salesforce-api.md section 1), so the emulator must speak
+simple-salesforce hard-codes https:// in every URL it builds (simple_salesforce/api.py and
+login.py in https://github.com/simple-salesforce/simple-salesforce), so the emulator must speak
 TLS. Clients trust the CA file this writes, through `requests.Session.verify`.
 """
 

@@ -1,8 +1,11 @@
 """Login: the OAuth 2.0 token endpoint (four grants), SOAP login, and the versions list.
 
-Shapes follow salesforce-api.md section 2: OAuth errors are a JSON object (not an array), SOAP
-faults use the `sf:` prefix simple-salesforce looks for, and `instance_url` / `serverUrl` point
-back at this server so the client's API host becomes the emulator.
+Shapes follow Salesforce's token endpoint (Salesforce Help, "OAuth Endpoints":
+https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_oauth_endpoints.htm) and what
+simple-salesforce's login parses (https://github.com/simple-salesforce/simple-salesforce,
+simple_salesforce/login.py): OAuth errors are a JSON object (not an array), SOAP faults use the
+`sf:` prefix it looks for, and `instance_url` / `serverUrl` point back at this server so the
+client's API host becomes the emulator.
 """
 
 import base64

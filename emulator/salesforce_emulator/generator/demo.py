@@ -20,9 +20,11 @@ Users (positional, by user number; user 1 is the admin, user 2 the VP Sales):
   - email outside COMPANY_DOMAIN (gmail.com, partner-agency.io, ...): number % 16 == 9 (~6%).
   - managers: number % 8 == 2 report to user 2; everyone else (but users 1, 2) to their manager.
   Username is always <local>@acme-demo.com; owner matching must trim and case-fold Email.
-OpportunityStage: the 10 default stages (reference section 10.4) plus the INACTIVE
-  "Legacy Discovery" (5%, Pipeline). RecordType: New Business, Renewal, Partner (Opportunity,
-  60/25/15% of deals) and Customer Account (Account).
+OpportunityStage: the 10 stages of a new org's sales process ("OpportunityStage" in the Object
+  Reference for the Salesforce Platform,
+  https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-opportunitystage.html)
+  plus the INACTIVE "Legacy Discovery" (5%, Pipeline). RecordType: New Business, Renewal,
+  Partner (Opportunity, 60/25/15% of deals) and Customer Account (Account).
 Accounts: billing address in 16 cities (5% without address, 10% two-line street), 5% with a
   parent account, one in 250 (number % 250 == 125) with a 30,000-character Description.
 Contacts: 10 per account in blocks; ~3% orphans without AccountId; 5% without email, ~3% with

@@ -2,10 +2,13 @@
 
 Pipelines decide what to extract from describe (queryable objects, compound parents, formula fields,
 new custom fields), so every key a real payload carries is present. Field entries start from one
-real field per type (data/describe_templates.json, built from ../shared/reference/describe/) and
-are filled from the live ObjectDef on every call: fields added at run time show up at once.
+real field per type (data/describe_templates.json, built from describe responses recorded in
+CumulusCI's test cassettes, https://github.com/SFDO-Tooling/CumulusCI) and are filled from the
+live ObjectDef on every call: fields added at run time show up at once. The resources are the
+REST API Developer Guide's "sObject Describe" and "Describe Global"
+(https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/).
 
-Choices where the reference is silent (salesforce-api.md section 14):
+Choices where the recorded payloads and the documentation are silent:
 - OpportunityStage: describe reports `keyPrefix: null` and `replicateable: false`, like the real
   picklist-master `*Status` objects; it stays queryable and retrieveable. Record IDs keep `01J`.
 - `nillable` is `Field.nillable`, except audit fields and OwnerId, which Salesforce reports as

@@ -1,8 +1,14 @@
 """Salesforce record IDs: key prefixes, 15 -> 18 character case-safe IDs, and ID minting.
 
 A real ID is a 3-character key prefix, 2 pod characters, 1 reserved character and a 9-character
-base-62 record number; the 18-character form appends a 3-character checksum of the upper-case
-positions (reference: salesforce-api.md section 10.1).
+base-62 record number, as real IDs show (only the key prefix is documented). The 18-character,
+case-safe form appends a 3-character checksum of the upper-case positions (the ID field type,
+under "Salesforce Fields" > "Field Types" in the Object Reference for the Salesforce Platform:
+https://developer.salesforce.com/docs/platform/object-reference/guide/object-ref-fields-intro.html).
+
+Independent of dealsync's own Id code (resources/salesforce_ids.py) on purpose: the emulator
+plays Salesforce, so a bug in the pipeline's Id handling must not be mirrored by the org it is
+tested against, and the emulator must not import the product.
 """
 
 import re

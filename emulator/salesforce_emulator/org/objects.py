@@ -1,8 +1,10 @@
 """The emulated org's objects, one small table of lines each: `Name type flags...`, so a
 newcomer can read the whole org on one screen. schema.build_objects() parses them.
 
-Field lists are a curated subset of the real v64 describes in ../shared/reference/describe/
-(names, types and flags match Salesforce). Flags:
+Field lists are a curated subset of real describes (names, types and flags match Salesforce):
+the responses recorded in CumulusCI's test cassettes (https://github.com/SFDO-Tooling/CumulusCI)
+and, for objects without one there, NetCoreForce's models generated from a v64 describe
+(https://github.com/anthonyreilly/NetCoreForce). Flags:
 
     ref=A,B      reference targets (several = polymorphic)    rel=Owner   relationship name
     len=N        string length                               req         required on create

@@ -1,6 +1,8 @@
 """Checks a record write the way Salesforce does, and converts JSON values to stored values.
 
-The error codes and messages are the ones clients branch on (salesforce-api.md section 6):
+The error codes and messages are the ones clients branch on (REST API Developer Guide, "Status
+Codes and Error Responses":
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm):
 INVALID_FIELD, INVALID_FIELD_FOR_INSERT_UPDATE, REQUIRED_FIELD_MISSING, MALFORMED_ID,
 FIELD_INTEGRITY_EXCEPTION, INVALID_CROSS_REFERENCE_KEY, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST,
 STRING_TOO_LONG and JSON_PARSER_ERROR.

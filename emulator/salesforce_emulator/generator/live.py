@@ -31,17 +31,21 @@ class LiveMode:
         self._wake.set()
 
     def stop(self) -> None:
+        """End live mode and wait for a change in progress: the store may be closed next."""
         self._stopped = True
         self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
 
     def _run(self) -> None:
         while not self._stopped:
-            if not self.rate:
+            rate = self.rate  # read once: a new rate (0 included) may arrive during a change
+            if not rate:
                 self._wake.wait()
                 self._wake.clear()
                 continue
             self.change_once()
-            self._wake.wait(1.0 / self.rate)
+            self._wake.wait(1.0 / rate)
             self._wake.clear()
 
     def _pick(self, object_name: str, where: str = "") -> str | None:

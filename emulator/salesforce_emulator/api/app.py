@@ -6,10 +6,8 @@ metered response carries `Sforce-Limit-Info`, which is how clients watch their q
 """
 
 import secrets
-import sys
 import threading
 import time
-import traceback
 from urllib.parse import urlencode
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ from dataclasses import dataclass
 from ..org.errors import ApiError
 from ..org.store import Store
 from .faults import Faults
-from .http import Request, Response, Router
+from .http import Request, Response, Router, internal_error
 
 DATA_PREFIX = r"/services/data/v(?P<version>\d+\.\d)"
 
@@ -125,6 +123,8 @@ class EmulatorApp:
             return handler(request)
         except ApiError as exc:
             return Response.error(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug answers 500 like Salesforce, and is logged
+            return internal_error(exc, request)
 
     def handle_data(self, request: Request, metered: bool = True) -> Response:
         """One REST/Bulk call: auth, quota, faults, handler; `metered=False` inside /composite."""
@@ -147,10 +147,8 @@ class EmulatorApp:
                 self.usage.attribute(request.sobject)
         except ApiError as exc:
             response = Response.error(exc)
-        except Exception as exc:  # noqa: BLE001 - a bug answers 500 like Salesforce, and is printed
-            traceback.print_exc(file=sys.stderr)
-            response = Response.error(ApiError(500, "UNKNOWN_EXCEPTION",
-                                               f"An unexpected error occurred: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a bug answers 500 like Salesforce, and is logged
+            response = internal_error(exc, request)
         response.headers.update(headers)
         if drop is not None:
             response.headers["X-Emulator-Drop-After"] = str(drop.after_bytes)

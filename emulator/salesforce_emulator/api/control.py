@@ -11,6 +11,9 @@
   POST   /control/tokens/expire               every issued access token becomes invalid
   POST   /control/limits                      {"daily_max": N, "used": M} ("used" = max exhausts it)
   POST   /control/live                        {"rate": changes per second} (0 stops)
+
+Record writes skip the API's validation rules but not types: a value its field cannot hold is a
+400 with Salesforce's error array, naming the object and the field.
 """
 
 from datetime import date
@@ -22,6 +25,7 @@ from .http import Request, Response
 from .records import record_json
 
 C = "/control"
+NUMBER_TYPES = ("int", "double", "currency", "percent")
 
 
 def register(router, app) -> None:
@@ -48,19 +52,53 @@ def _object(app, request: Request):
     return obj
 
 
-def _stored_values(obj, values: dict) -> dict:
+def _stored_values(obj, values) -> dict:
     """Control writes skip API validation but still store typed values."""
+    if not isinstance(values, dict):
+        raise ApiError(400, "JSON_PARSER_ERROR", f"a {obj.name} record must be a JSON object")
     out = {}
     for key, value in values.items():
         f = obj.field(key)
         if f is None:
             raise ApiError(400, "INVALID_FIELD", f"No such column '{key}' on {obj.name}", [key])
-        if value is not None and f.type == "datetime":
-            value = parse_datetime(value)
-        elif value is not None and f.type == "date":
-            value = date.fromisoformat(value)
-        out[f.name] = value
+        if not f.stored:
+            raise ApiError(400, "INVALID_FIELD", f"{obj.name}.{f.name} is computed, not stored",
+                           [f.name])
+        out[f.name] = _typed(obj, f, value)
     return out
+
+
+def _typed(obj, f, value):
+    """The value the store keeps for a JSON value, or a 400 naming the object and the field.
+
+    Values of the right JSON type pass unchanged (dates and datetimes are parsed); numbers and
+    booleans may also come as text, as CSV-minded callers send them.
+    """
+    if value is None:
+        return None
+    try:
+        if isinstance(value, (dict, list)):
+            raise TypeError
+        if f.type in ("date", "datetime"):
+            if not isinstance(value, str):
+                raise TypeError
+            return date.fromisoformat(value) if f.type == "date" else parse_datetime(value)
+        if f.type == "boolean":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                return value.lower() == "true"
+            raise TypeError
+        if f.type in NUMBER_TYPES:
+            if isinstance(value, bool):
+                raise TypeError
+            if isinstance(value, str):
+                return int(value) if f.type == "int" else float(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, "INVALID_TYPE_ON_FIELD_IN_RECORD",
+                       f"{obj.name}.{f.name}: value not of required type {f.type}: {value!r}",
+                       [f.name]) from None
+    return value
 
 
 def _stamp(values: dict):
@@ -71,10 +109,8 @@ def insert(app, request: Request) -> Response:
     obj = _object(app, request)
     body = request.json()
     records = body if isinstance(body, list) else [body]
-    created = []
-    for record in records:
-        values = _stored_values(obj, record)
-        created.append(app.store.insert(obj, values, stamp=_stamp(values)))
+    rows = [_stored_values(obj, record) for record in records]  # all checked before any write
+    created = [app.store.insert(obj, values, stamp=_stamp(values)) for values in rows]
     return Response.json({"ids": created}, 201)
 
 

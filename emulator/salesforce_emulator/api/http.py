@@ -5,6 +5,7 @@ per page would make the emulator, not the pipeline, what a benchmark measures.
 """
 
 import json
+import logging
 import re
 import ssl
 import threading
@@ -17,6 +18,7 @@ import orjson
 from ..org.errors import ApiError
 
 JSON_TYPE = "application/json;charset=UTF-8"
+log = logging.getLogger("salesforce_emulator")
 
 
 @dataclass
@@ -54,6 +56,14 @@ class Response:
         return cls.json(exc.body(), exc.status)
 
 
+def internal_error(exc: Exception, request: Request | None = None) -> Response:
+    """A bug answers 500 UNKNOWN_EXCEPTION, as Salesforce does, and is logged with its traceback:
+    the client gets an answer it can read, never a dropped connection."""
+    where = f" in {request.method} {request.path}" if request is not None else ""
+    log.error("unexpected error%s", where, exc_info=exc)
+    return Response.error(ApiError(500, "UNKNOWN_EXCEPTION", f"An unexpected error occurred: {exc}"))
+
+
 class Router:
     """Ordered (method, regex) -> handler table; the first match wins."""
 
@@ -88,11 +98,16 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "dealsync-emulator"
 
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        request = parse_request(self.command, self.path, self.headers, body)
-        app = self.server.app
-        response = app.handle(request)
+        request = None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = parse_request(self.command, self.path, self.headers, body)
+            response = self.server.app.handle(request)
+        except Exception as exc:  # noqa: BLE001 - answer 500 rather than drop the connection
+            response = internal_error(exc, request)
+            if request is None:  # the body may be unread: answer, then close the connection
+                response.headers["Connection"] = "close"
         drop_after = response.headers.pop("X-Emulator-Drop-After", None)
         self.send_response(response.status)
         for name, value in response.headers.items():

@@ -8,10 +8,10 @@ EMULATOR_PORT ?= 8443
 
 .PHONY: install demo test check lint test-ops chromium dev emulator bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml emulator/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev]' -e ./emulator
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -60,7 +60,7 @@ dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 emulator: install
-	$(PY) -m emulator serve --port $(EMULATOR_PORT) --org demo --scale small
+	$(PY) -m salesforce_emulator serve --port $(EMULATOR_PORT) --org demo --scale small
 
 bench: install
 	$(PY) -m bench.run_all

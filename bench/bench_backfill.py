@@ -82,10 +82,10 @@ def _planned_runs(instance, launcher_id: str) -> int:
 
 def measure(period: str, scale: str, work: Path) -> dict:
     import dagster as dg
+    from salesforce_emulator.api.app import Credentials
+    from salesforce_emulator.client import Control
 
     from bench.bench_emulator import start_emulator
-    from emulator.app import Credentials
-    from emulator.client import Control
     from resources.warehouse import WarehouseResource
     from tests.ops.processes import Dagster, free_port
 

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import orjson
+from salesforce_emulator.client import oauth_token, trusted_session
 
-from emulator.client import oauth_token, trusted_session
 from pipelines.process_exit import run_and_exit
 
 SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, Type, OwnerId, AccountId, IsClosed, IsWon, "
@@ -27,8 +27,9 @@ SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, Type, OwnerId, AccountId
 
 
 def start_emulator(scale: str, port: int, state_dir: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "serve", "--scale", scale, "--port",
-                             str(port), "--state-dir", state_dir], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "salesforce_emulator", "serve", "--scale", scale,
+                             "--port", str(port), "--state-dir", state_dir],
+                            stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
         if line.startswith("Salesforce emulator listening"):
             return proc
@@ -98,7 +99,7 @@ def main() -> None:
     try:
         base = f"https://127.0.0.1:{args.port}"
         ca = os.path.join(state, "ca.pem")
-        from emulator.app import Credentials
+        from salesforce_emulator.api.app import Credentials
         c = Credentials()
         token = oauth_token(base, ca, c.client_id, c.client_secret)["access_token"]
         session = trusted_session(ca)

@@ -33,8 +33,9 @@ def main() -> None:
     (workdir / "settings.yaml").write_text(SETTINGS)
     os.environ["DEALSYNC_CONFIG"] = str(workdir / "settings.yaml")
 
+    from salesforce_emulator.client import Control
+
     from bench.bench_emulator import start_emulator
-    from emulator.client import Control
     from resources.warehouse import WarehouseResource
     from tests.support.pipeline import RemoteEmulator, extract, suite_settings
 

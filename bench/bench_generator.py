@@ -15,8 +15,9 @@ import sys
 import time
 from datetime import datetime
 
-from emulator.generator import SCALES, generate_org
-from emulator.store import Store
+from salesforce_emulator.generator.demo import SCALES, generate_org
+from salesforce_emulator.org.store import Store
+
 from pipelines.process_exit import run_and_exit
 
 FIXED_NOW = "2025-06-30T12:00:00"

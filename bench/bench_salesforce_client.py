@@ -14,11 +14,11 @@ import os
 import tempfile
 import time
 
+from salesforce_emulator.api.app import Credentials
+from salesforce_emulator.client import oauth_token, trusted_session
 from simple_salesforce import Salesforce
 
 from bench.bench_emulator import start_emulator
-from emulator.app import Credentials
-from emulator.client import oauth_token, trusted_session
 from pipelines.process_exit import run_and_exit
 from resources.salesforce import SalesforceResource
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import dagster as dg
+from salesforce_emulator.api.app import Credentials
+from salesforce_emulator.client import Control, connect
 
 from assets.sync_back.assets import build_sink_asset
 from assets.sync_back.outbox import queue_rows
 from assets.sync_back.tables import ensure_tables
-from emulator.app import Credentials
-from emulator.client import Control, connect
 from pipelines.process_exit import run_and_exit
 from resources.salesforce import SalesforceResource
 from resources.settings import Settings
@@ -89,8 +89,8 @@ class Bench:
 
 
 def start_emulator(org: Path, port: int, state: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "serve", "--org", str(org),
-                             "--port", str(port), "--state-dir", state],
+    proc = subprocess.Popen([sys.executable, "-m", "salesforce_emulator", "serve",
+                             "--org", str(org), "--port", str(port), "--state-dir", state],
                             stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
         if line.startswith("Salesforce emulator listening"):

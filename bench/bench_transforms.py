@@ -49,8 +49,9 @@ def phase_load(args) -> dict:
     """Generate the org and land every object into staging (one version per record)."""
     from datetime import datetime
 
-    from emulator.generator import generate_org
-    from emulator.store import Store
+    from salesforce_emulator.generator.demo import generate_org
+    from salesforce_emulator.org.store import Store
+
     from resources.settings.catalog import DEFAULT_OBJECTS
 
     began = time.perf_counter()
@@ -92,8 +93,8 @@ def phase_change(args) -> dict:
     from datetime import datetime, timedelta
 
     import pyarrow as pa
+    from salesforce_emulator.org.schema import build_objects
 
-    from emulator.schema import build_objects
     from resources.settings.catalog import DEFAULT_OBJECTS
     from resources.staging.naming import column_name
 

@@ -12,8 +12,8 @@ in its own process.
 from datetime import date, datetime, timezone
 
 import dagster as dg
-from dagster._core.storage.tags import (ASSET_PARTITION_RANGE_END_TAG,
-                                       ASSET_PARTITION_RANGE_START_TAG)
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
 from assets.keys import DEAL_WAREHOUSE, MODE_TAG, object_key
 from assets.salesforce.partitions import period_ranges
 from resources.clock import utc_now

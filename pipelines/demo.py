@@ -45,8 +45,8 @@ def _step(title: str) -> float:
 
 
 def main() -> int:
-    from emulator.client import Control
-    from emulator.server import Emulator
+    from salesforce_emulator.client import Control
+    from salesforce_emulator.server import Emulator
 
     started = _step("Starting the Salesforce emulator (demo org, small scale)")
     if DEMO_WAREHOUSE.exists():

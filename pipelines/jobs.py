@@ -10,7 +10,6 @@ from assets.keys import (
     SALESFORCE,
     SYNC_BACK,
     SYNC_STATUS_KEY,
-    object_key,
 )
 
 INCREMENTAL_SYNC = "incremental_sync"

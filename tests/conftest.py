@@ -4,9 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
+from salesforce_emulator.client import Control
+from salesforce_emulator.server import Emulator
 
-from emulator.client import Control
-from emulator.server import Emulator
 from resources.warehouse import WarehouseResource
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
 

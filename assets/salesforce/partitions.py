@@ -7,7 +7,7 @@ itself a partition (the 10-minute schedule refreshes it), and the first partitio
 everything modified before it, so a backfill of every partition is all history.
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 
 import dagster as dg
@@ -25,7 +25,8 @@ def period_ranges(windows: dg.MonthlyPartitionsDefinition, period: str, today: d
                   per_run: int) -> list[tuple[str, str]]:
     """(first, last) partition keys of each backfill run for `period`, oldest first; [] for
     `skip`. The first range starts at the month the period starts in."""
-    keys = windows.get_partition_keys()
+    end_of_today = datetime.combine(today + timedelta(days=1), time(), tzinfo=timezone.utc)
+    keys = windows.get_partition_keys(current_time=end_of_today)
     start = history_start(period, date.fromisoformat(keys[0]), today)
     if start is None:
         return []

@@ -14,7 +14,7 @@ from resources.staging.naming import quote
 
 from .columns import schema_columns
 
-V, B, I, D, DT, TS = "varchar", "boolean", "bigint", "double precision", "date", "timestamp"
+V, B, I, D, DT, TS = "varchar", "boolean", "bigint", "double precision", "date", "timestamp"  # noqa: E741 (the type letters)
 REMOVED = "is_removed"
 
 # view name -> (staging table, {column: type}). Every view also has `id`, `system_modstamp`,

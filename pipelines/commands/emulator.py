@@ -8,7 +8,7 @@ import argparse
 import importlib.util
 import sys
 
-MODULE = "emulator"
+MODULE = "salesforce_emulator"
 
 
 def add_parser(commands) -> None:
@@ -25,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
               "in the repository's emulator/ folder: run `make install` there, or "
               "`pip install -e ./emulator`.", file=sys.stderr)
         return 2
-    from emulator.__main__ import main
+    from salesforce_emulator.__main__ import main
 
     return main(args.arguments or ["--help"])

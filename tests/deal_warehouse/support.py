@@ -5,10 +5,10 @@ from pathlib import Path
 
 import dagster as dg
 import sqlalchemy as sa
+from salesforce_emulator.server import Emulator
 
 from assets.warehouse.asset import build_warehouse_asset
 from assets.warehouse.models import models
-from emulator.server import Emulator
 from resources.settings import Settings, load_settings
 from resources.warehouse import WarehouseResource
 from tests.support.pipeline import extract

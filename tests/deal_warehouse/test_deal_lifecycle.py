@@ -6,8 +6,8 @@ import time
 from datetime import datetime, timezone
 
 import pytest
+from salesforce_emulator.client import Control
 
-from emulator.client import Control
 from tests.support.pipeline import extract, suite_settings
 
 from .support import by_id, dump, ids_by_name, metadata, placement_problems, transform, warehouse_settings

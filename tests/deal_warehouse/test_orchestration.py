@@ -5,9 +5,9 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from salesforce_emulator.server import Emulator
 
 from assets.warehouse.asset import build_warehouse_asset
-from emulator.server import Emulator
 from pipelines.cli import main as dealsync
 from pipelines.warehouse_defs import full_rebuild_job, transform_job
 from pipelines.warehouse_sensors import after_extraction_request, build_sensors
@@ -24,7 +24,7 @@ SETTINGS = """# suite settings plus the warehouse keys
 extraction:
   start_date: 30 days ago
   safety_lag_minutes: 0
-backfill_period: all
+  backfill_period: all
 licensed_users: {{csv: licensed.csv}}
 {extra}"""
 ONLY_REQUIRED = "objects:\n" + "".join(
@@ -81,7 +81,7 @@ def test_the_backfill_command_extracts_then_builds_the_warehouse(
         assert dealsync(["backfill", "--dry-run"]) == 0
         assert dealsync(["backfill"]) == 0
         out = capsys.readouterr().out
-        assert "backfill_period all: 1 run(s) over" in out and "succeeded" in out
+        assert "Period all: 1 run(s) over" in out and "succeeded" in out
         assert _deal_names(warehouse) == {"Globex - Platform renewal", "Globex - Analytics add-on"}
         assert {d["account_name"] for d in by_id(warehouse, "deals").values()} == {None}
 
@@ -153,9 +153,9 @@ def test_sensors_rerun_the_transforms_when_rules_change_but_not_otherwise(
     # A settings change that matters (a filter), and a broken settings file.
     path.write_text(path.read_text() + "filters:\n  stages: {exclude: [Closed Won]}\n", "utf-8")
     assert isinstance(evaluate(), dg.RunRequest)
-    path.write_text(path.read_text() + "backfill_period: forever\n", "utf-8")
+    path.write_text(path.read_text() + "stage_mapping: {}\n", "utf-8")
     skipped = evaluate()
-    assert isinstance(skipped, dg.SkipReason) and "backfill_period" in skipped.skip_message
+    assert isinstance(skipped, dg.SkipReason) and "stage_mapping" in skipped.skip_message
 
 
 def run_transforms_job(warehouse, instance, job=transform_job) -> dg.ExecuteInProcessResult:

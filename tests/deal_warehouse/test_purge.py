@@ -5,9 +5,9 @@ import time
 
 import dagster as dg
 import pytest
+from salesforce_emulator.client import Control
 
 from assets.sync_back.tables import ensure_tables
-from emulator.client import Control
 from pipelines.warehouse_defs import build_purge_job
 from tests.support.pipeline import extract, suite_settings
 

@@ -2,9 +2,10 @@
 
 from datetime import date
 
+import dagster as dg
 import pytest
 
-from pipelines.commands.backfill import backfill_ranges
+from assets.salesforce.partitions import backfill_windows, period_ranges
 from resources.settings import SettingsError, load_settings
 
 
@@ -22,7 +23,7 @@ def _error(tmp_path, text: str) -> str:
 
 def test_the_shipped_settings_file_loads():
     settings = load_settings("dealsync.yaml")
-    assert settings.backfill_period == "6m"
+    assert settings.extraction.backfill_period == "6m"
     assert settings.licensed_users.source_label() == "settings"
 
 
@@ -40,8 +41,12 @@ def test_the_shipped_settings_file_loads():
      "operator contains needs a text value"),
     ("objects:\n  RecordType: {enabled: false}\nfilters:\n  record_types: {exclude: [Partner]}\n",
      "filters.record_types: needs objects.RecordType.enabled: true"),
-    ("backfill_period: 3m\n",
-     "backfill_period: Input should be '30d', '60d', '90d', '6m', '1y', 'all' or 'skip'"),
+    ("extraction: {backfill_period: 3m}\n",
+     "extraction.backfill_period: Input should be '30d', '60d', '90d', '6m', '1y', 'all' or "
+     "'skip'"),
+    ("backfill_period: 6m\n", "backfill_period: moved to extraction.backfill_period"),
+    ("extraction: {skip_backfill: true}\n",
+     "extraction.skip_backfill: replaced by extraction.backfill_period: skip"),
     ("licensed_users: {emails: [ann@x.example], table: crm.users}\n",
      "licensed_users: give exactly one of emails, csv or table (got emails, table)"),
     ("licensed_users: {emails: [ann@x.example, not-an-email]}\n",
@@ -66,23 +71,27 @@ def test_a_licensed_users_csv_is_read_relative_to_the_settings_file(tmp_path):
 
 
 @pytest.mark.parametrize("period, first, runs", [
-    ("30d", "2026-02-14", 1), ("60d", "2026-01-15", 1), ("90d", "2025-12-16", 1),
-    ("6m", "2025-09-15", 1), ("1y", "2025-03-16", 2), ("all", "2024-01-01", 3),
+    ("30d", "2026-02-01", 1), ("60d", "2026-01-01", 1), ("90d", "2025-12-01", 1),
+    ("6m", "2025-09-01", 1), ("1y", "2025-03-01", 2), ("all", "2024-01-01", 3),
     ("skip", None, 0),
 ])
-def test_backfill_period_maps_onto_daily_partitions(tmp_path, period, first, runs):
-    settings = _load(tmp_path, f"backfill_period: {period}\nextraction:\n  start_date: 2024-01-01"
-                               "\n  max_partitions_per_run: 300\n")
-    ranges = backfill_ranges(settings, today=date(2026, 3, 15))
+def test_a_backfill_period_spans_the_months_it_reaches_back_to(period, first, runs):
+    """Monthly partitions, at most 12 per run (the default): 6 months is one run."""
+    windows = backfill_windows(date(2024, 1, 1))
+    ranges = period_ranges(windows, period, date(2026, 3, 15), per_run=12)
     assert len(ranges) == runs
     if runs:
-        assert ranges[0][0] == first and ranges[-1][1] == "2026-03-15"
-        assert all(a <= b for a, b in ranges)
+        assert ranges[0][0] == first and ranges[-1][1] == "2026-03-01"
+        keys = windows.get_partition_keys_in_range(dg.PartitionKeyRange(ranges[0][0],
+                                                                          ranges[-1][1]))
+        assert len(keys) == sum(len(windows.get_partition_keys_in_range(
+            dg.PartitionKeyRange(a, b))) for a, b in ranges) <= 60
 
 
-def test_a_backfill_period_longer_than_the_partitions_starts_at_the_first_one(tmp_path):
-    settings = _load(tmp_path, "backfill_period: 1y\nextraction:\n  start_date: 2026-03-01\n")
-    assert backfill_ranges(settings, today=date(2026, 3, 15)) == [("2026-03-01", "2026-03-15")]
+def test_a_backfill_period_longer_than_the_partitions_starts_at_the_first_one():
+    windows = backfill_windows(date(2026, 3, 10))
+    assert period_ranges(windows, "1y", date(2026, 3, 15), per_run=12) == [
+        ("2026-03-01", "2026-03-01")]
 
 
 def test_a_duckdb_file_named_like_the_schema_is_refused_with_the_fix(tmp_path):

@@ -1,8 +1,7 @@
 """The fidelity suite drives the shared demo org (tests/conftest.py) with unmodified simple-salesforce."""
 
 import pytest
-
-from emulator.client import connect
+from salesforce_emulator.client import connect
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ import base64
 
 import pytest
 import requests
+from salesforce_emulator.client import connect, trusted_session
 from simple_salesforce import Salesforce, SalesforceLogin
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceExpiredSession
-
-from emulator.client import connect, trusted_session
 
 
 def _host(emulator) -> str:

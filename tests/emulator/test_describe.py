@@ -1,4 +1,5 @@
-"""Describe output checked against the real payloads in ../shared/reference/describe/.
+"""Describe output checked against real payloads recorded from Salesforce (tests/fixtures/describe/,
+from CumulusCI's test cassettes; provenance and licence in the NOTICE there).
 
 Pipelines build their SELECT lists, type maps and compound-field handling from describe, so the
 key sets must be exactly Salesforce's and the values must follow the live schema.
@@ -8,12 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from salesforce_emulator.org.describe import global_describe, sobject_basic_info, sobject_describe
+from salesforce_emulator.org.schema import Field
+from salesforce_emulator.org.store import Store
 
-from emulator.describe import global_describe, sobject_basic_info, sobject_describe
-from emulator.schema import Field
-from emulator.store import Store
-
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "describe"
+REF = Path(__file__).resolve().parents[1] / "fixtures" / "describe"
 V = "62.0"
 STAGES = [  # (ApiName, SortOrder, IsActive, IsClosed, IsWon, ForecastCategory, Name, Probability)
     ("Prospecting", 1, True, False, False, "Pipeline", "Pipeline", 10),
@@ -25,7 +25,7 @@ STAGES = [  # (ApiName, SortOrder, IsActive, IsClosed, IsWon, ForecastCategory, 
 
 def real(name: str) -> dict:
     path = REF / f"GET_sobjects_{name}_describe.json"
-    assert path.exists(), f"reference payload {path} missing: the repo expects ../shared/reference beside it"
+    assert path.exists(), f"recorded payload {path} missing"
     return json.loads(path.read_text())
 
 

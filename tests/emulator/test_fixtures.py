@@ -6,11 +6,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-
-from emulator import ids
-from emulator.fixtures import load_fixture
-from emulator.generator import Scale, generate_org
-from emulator.store import DELETED_LOG, Store
+from salesforce_emulator.generator.demo import Scale, generate_org
+from salesforce_emulator.org import ids
+from salesforce_emulator.org.fixtures import load_fixture
+from salesforce_emulator.org.store import DELETED_LOG, Store
 
 MINIMAL = Path(__file__).parents[1] / "fixtures" / "minimal_org.json"
 NOW = datetime(2025, 6, 1, 12, 0, 0)

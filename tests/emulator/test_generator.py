@@ -4,11 +4,10 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-
-from emulator import ids
-from emulator.generator import COMPANY_DOMAIN, SCALES, Scale, generate_org
-from emulator.schema import PICKLISTS
-from emulator.store import DELETED_LOG, Store, quote
+from salesforce_emulator.generator.demo import COMPANY_DOMAIN, SCALES, Scale, generate_org
+from salesforce_emulator.org import ids
+from salesforce_emulator.org.schema import PICKLISTS
+from salesforce_emulator.org.store import DELETED_LOG, Store, quote
 
 NOW = datetime(2025, 6, 30, 12, 0, 0, 123000)
 TINY = Scale(users=20, accounts=40, opportunities=400, tasks=600, events=300, emails=200,

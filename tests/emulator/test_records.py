@@ -3,10 +3,8 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from simple_salesforce.exceptions import (SalesforceMalformedRequest,
-                                          SalesforceResourceNotFound)
-
-from emulator import ids
+from salesforce_emulator.org import ids
+from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 
 
 def _an(sf, soql):

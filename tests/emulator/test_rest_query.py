@@ -2,9 +2,8 @@
 
 import pytest
 import requests
+from salesforce_emulator.org import ids
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceRefusedRequest
-
-from emulator import ids
 
 
 def test_query_all_iter_follows_relative_next_records_urls(sf, emulator):

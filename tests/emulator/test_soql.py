@@ -4,12 +4,11 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from salesforce_emulator.org.store import Store
+from salesforce_emulator.soql.dates import relative_range
+from salesforce_emulator.soql.engine import SoqlError, compile_soql
+from salesforce_emulator.soql.lexer import unescape
 from simple_salesforce.format import format_soql
-
-from emulator.soql import SoqlError, compile_soql
-from emulator.soql_compile import relative_range
-from emulator.soql_parser import unescape
-from emulator.store import Store
 
 NOW = datetime(2024, 2, 15, 12, 0, tzinfo=timezone.utc)  # a Thursday
 URL = "/services/data/v59.0/sobjects/"

@@ -55,7 +55,7 @@ def ops_dirs(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def live_emulator(ops_dirs):
-    from emulator.client import Control
+    from salesforce_emulator.client import Control
 
     process, url = emulator(ops_dirs["emulator"], ops_dirs["logs"], LIVE_RATE)
     yield {"url": url, "ca": str(ops_dirs["emulator"] / "ca.pem"),
@@ -78,7 +78,7 @@ def _settings(path: Path, control) -> Path:
 @pytest.fixture(scope="session")
 def ops_env(postgres_server, ops_dirs, live_emulator) -> dict:
     """The environment every dealsync and Dagster process gets, as a deployment sets it."""
-    from emulator.app import Credentials
+    from salesforce_emulator.api.app import Credentials
 
     databases = {"instance": postgres_server.create_database(),
                  "warehouse": postgres_server.create_database()}

@@ -90,9 +90,9 @@ class Process:
 def emulator(state_dir: Path, log_dir: Path, live_rate: float) -> tuple[Process, str]:
     """The emulator in live mode on a free port; returns (process, base URL)."""
     port = free_port()
-    process = Process("emulator", [sys.executable, "-m", "emulator", "serve", "--port", str(port),
-                                   "--org", "demo", "--scale", "small", "--state-dir",
-                                   str(state_dir), "--live-rate", str(live_rate)],
+    process = Process("emulator", [sys.executable, "-m", "salesforce_emulator", "serve",
+                                   "--port", str(port), "--org", "demo", "--scale", "small",
+                                   "--state-dir", str(state_dir), "--live-rate", str(live_rate)],
                       dict(os.environ), log_dir).start()
     wait_until(lambda: process.check_alive() or "listening on" in process.tail(), 120,
                "the emulator to print its banner")

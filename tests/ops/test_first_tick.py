@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.ops, pytest.mark.slow]
 
 
 def test_the_first_tick_before_any_backfill_succeeds(tmp_path, monkeypatch):
-    from emulator.server import Emulator
+    from salesforce_emulator.server import Emulator
+
     from pipelines import definitions
 
     with Emulator(org="demo", scale="small", seed=3, state_dir=tmp_path / "emu") as emulator:

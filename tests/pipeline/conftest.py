@@ -1,8 +1,7 @@
 """Extraction tests change the org (updates, deletes, faults, schema drift): each gets a fresh one."""
 
 import pytest
-
-from emulator.server import Emulator
+from salesforce_emulator.server import Emulator
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ class RemoteEmulator:
     """An emulator started elsewhere (another process), reached by URL with the demo credentials."""
 
     def __init__(self, base_url: str, ca_path: str):
-        from emulator.app import Credentials
+        from salesforce_emulator.api.app import Credentials
         self.base_url, self.ca_path, self.credentials = base_url, ca_path, Credentials()
 
 

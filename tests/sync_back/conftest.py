@@ -3,8 +3,7 @@
 import uuid
 
 import pytest
-
-from emulator.server import Emulator
+from salesforce_emulator.server import Emulator
 
 from .org import write_org
 from .support import today

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from salesforce_emulator.client import Control
+from salesforce_emulator.server import Emulator
 
 from assets.keys import MODE_TAG
-from emulator.client import Control
-from emulator.server import Emulator
 from pipelines.definitions import build_definitions
 from resources.settings.deal_rules import LicensedUsers
 from tests.support.pipeline import extract, salesforce_for, today_key

@@ -77,7 +77,20 @@ def staging_batches(object_name: str, table: str, previous: int | None, checks,
     ]
 
 
-def deals_batches(previous: int | None, checks) -> list[Batch]:
+# checks/deal_references/<part>.sql -> the objects it needs extracted.
+REFERENCE_PARTS = {"account": ("Account",), "owner": ("User",),
+                   "contact_roles": ("OpportunityContactRole", "Contact")}
+
+
+def deal_references_sql(objects: list[str]) -> str:
+    """Deals whose Account, owner or contact-role Contacts are not staged, over the objects
+    the settings extract (a switched-off Account cannot be missing)."""
+    parts = [sql.statement(f"checks/deal_references/{part}")
+             for part, needs in REFERENCE_PARTS.items() if set(needs) <= set(objects)]
+    return sql.statement("checks/deal_references").format(parts=" union all ".join(parts))
+
+
+def deals_batches(previous: int | None, checks, objects: list[str]) -> list[Batch]:
     floor = min_rows(previous, checks.max_row_drop_share)
 
     def deals(gxe) -> list:
@@ -95,6 +108,8 @@ def deals_batches(previous: int | None, checks) -> list[Batch]:
               "opportunity_id", deals, row_count_table="warehouse.deals"),
         Batch("deal_placement", check_sql("deal_placement"), "opportunity_id",
               lambda gxe: [gxe.ExpectColumnValuesToBeNull(column="problem", severity="critical")]),
+        Batch("deal_references", deal_references_sql(objects), "opportunity_id",
+              lambda gxe: [gxe.ExpectColumnValuesToBeNull(column="missing", severity="critical")]),
     ]
 
 

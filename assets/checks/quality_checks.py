@@ -105,17 +105,21 @@ def build_staging_checks(checks: CheckSettings, objects: list[str]) -> dg.AssetC
     return staging_quality
 
 
-def build_deals_check(checks: CheckSettings) -> dg.AssetChecksDefinition:
+def build_deals_check(checks: CheckSettings, objects: list[str]) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=DEALS_KEY, name=CHECK_NAME, blocking=True, pool=WAREHOUSE_POOL,
                     additional_deps=[DEAL_SKIPS_KEY, OWNERS_KEY, STAGES_KEY],
                     description="GX: deal Ids valid and unique; owner in owners, stage in "
                                 "stages; amount >= 0 or null; close date valid; every "
                                 "non-deleted opportunity in exactly one of deals and "
-                                "deal_skips; no row-count drop beyond the allowed share.")
+                                "deal_skips; every deal's Account, owner and contact-role "
+                                "Contacts staged (a missing one would make a wrong Task, so "
+                                "it blocks the sink); no row-count drop beyond the allowed "
+                                "share.")
     def deals_quality(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         return run_check(context, warehouse, checks, "warehouse.deals",
                          "build the deal warehouse (deals, deal_skips, owners, stages)",
-                         lambda previous: b.deals_batches(previous("warehouse.deals"), checks))
+                         lambda previous: b.deals_batches(previous("warehouse.deals"), checks,
+                                                          objects))
 
     return deals_quality
 
@@ -149,5 +153,5 @@ def build_outbox_check(checks: CheckSettings) -> dg.AssetChecksDefinition:
 
 def build_quality_checks(checks: CheckSettings,
                          objects: list[str]) -> list[dg.AssetChecksDefinition]:
-    return [build_staging_checks(checks, objects), build_deals_check(checks),
+    return [build_staging_checks(checks, objects), build_deals_check(checks, objects),
             build_deal_skips_check(checks), build_outbox_check(checks)]

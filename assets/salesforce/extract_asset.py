@@ -22,6 +22,7 @@ from .extractor import Extractor, ObjectRun
 from .fields import select_fields
 from .partitions import backfill_windows
 from .progress import Progress
+from .references import References
 from .tick import TickObject, run_tick
 from .windows import Window, backfill_window, tick_window
 
@@ -53,8 +54,10 @@ def build_extract_asset(extraction: ExtractionSettings,
             if run.missing_columns:
                 context.log.warning(f"{name}: fields no longer sent by Salesforce keep their "
                                     f"columns, null for new rows: {run.missing_columns}")
-            yield dg.MaterializeResult(asset_key=object_key(name),
-                                       metadata=_metadata(run, accounting, incremental))
+            metadata = _metadata(run, accounting, incremental)
+            if name in job.references:
+                metadata["fetched_by_id"] = job.references[name]
+            yield dg.MaterializeResult(asset_key=object_key(name), metadata=metadata)
         if job.stopped is not None:
             context.log.warning(f"Stopped cleanly before the API quota ran out: {job.stopped}. "
                                 "Finished objects are saved; the next run picks up the rest.")
@@ -80,6 +83,8 @@ class ExtractionRun:
         self.extractor = Extractor(client, warehouse, context.run.run_id, extraction.bulk_threshold,
                                    context.log, self.progress)
         self.runs: dict[str, ObjectRun] = {}
+        self.fields: dict[str, dict[str, str]] = {}
+        self.references: dict[str, int] = {}
         self.failures: dict[str, Exception] = {}
         self.stopped: QuotaStop | None = None
 
@@ -96,12 +101,23 @@ class ExtractionRun:
                 window = backfill_window(partition.start, partition.end, now, lag, first)
                 for spec in selected:
                     self._one(spec.name, lambda s=spec: self._backfill(s, window, now - lag))
+            self._complete_references()
         except QuotaStop as exc:
             self.stopped = exc
             for spec in selected:
                 if spec.name not in self.runs and spec.name not in self.failures:
                     self.warehouse.record_sync_failure(spec.name, f"quota stop: {exc}",
                                                        run_id=self.context.run.run_id)
+
+    def _complete_references(self) -> None:
+        """Stage what the deals refer to (references.py); a failure fails the run, named."""
+        try:
+            self.references = References(self.client, self.extractor, self.warehouse,
+                                         self.context.run.run_id, self.context.log
+                                         ).complete(self.runs, self.fields)
+        except self.PER_OBJECT_ERRORS as exc:
+            self.failures["references"] = exc
+            self.context.log.error(f"Fetching what the deals refer to failed: {exc}")
 
     def _tick(self, selected: list[ObjectSpec], partition, now, lag) -> None:
         catalog = self.warehouse.field_catalog()
@@ -151,7 +167,7 @@ class ExtractionRun:
             window_end=window_end, api="+".join(sorted(run.apis)) or None,
             api_calls=int(round(calls)), fields=fields,
             high_water_mark=window_end if advance_mark else None)
-        self.runs[name] = run
+        self.runs[name], self.fields[name] = run, fields
         self.progress.done(name)
 
 

@@ -32,6 +32,18 @@ def staging_table(warehouse, table: str, ids: list, deleted: tuple = ()) -> None
                 [{"id": i, "is_deleted": i in deleted} for i in ids])
 
 
+def reference_tables(warehouse, accounts=(), users=(), contacts=(), roles=()) -> None:
+    """staging.account / user / contact, and contact roles as (opportunity_id, contact_id)."""
+    for table, ids in (("account", accounts), ("user", users), ("contact", contacts)):
+        staging_table(warehouse, table, list(ids))
+    with warehouse.connection() as connection:
+        _create(connection, "staging.opportunity_contact_role",
+                {"id": "varchar", "opportunity_id": "varchar", "contact_id": "varchar",
+                 "is_deleted": "boolean"},
+                [{"id": f"00K{n:015d}", "opportunity_id": o, "contact_id": c, "is_deleted": False}
+                 for n, (o, c) in enumerate(roles)])
+
+
 def deal_tables(warehouse, deals: list[dict], skips: list[dict] = (), owners: list[str] = (),
                 stages: list[str] = ()) -> None:
     with warehouse.connection() as connection:

@@ -22,7 +22,7 @@ from assets.checks.quality_checks import (
 from assets.keys import OUTBOX_KEY, object_key
 
 from .support import queue, settings_with, task_row
-from .tables import deal_tables, sf_id, staging_table
+from .tables import deal_tables, reference_tables, sf_id, staging_table
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 OPP = [sf_id("006", n) for n in range(1, 6)]
@@ -33,7 +33,8 @@ def evaluate(warehouse, check, key, tmp_path, docs=False, **checks):
     settings = settings_with(checks={"data_docs_dir": str(tmp_path / "docs"),
                                      "data_docs": docs, **checks})
     checks_ = settings.sync_back.checks
-    definition = (check(checks_, settings.enabled_objects()) if check is build_staging_checks
+    takes_objects = check in (build_staging_checks, build_deals_check)
+    definition = (check(checks_, settings.enabled_objects()) if takes_objects
                   else check(checks_))
     targets = [dg.AssetSpec(k) for k in {c.asset_key for c in definition.check_keys}]
     result = dg.materialize([*targets, definition], raise_on_error=False,
@@ -122,6 +123,7 @@ def test_deals_check_catches_each_broken_rule_by_opportunity_id(warehouse, tmp_p
                        _deal(3, close_date=None),                  # no close date
                        {**_deal(0), "opportunity_id": sf_id("006", 99)}],  # a deleted opportunity
                 skips=[{"opportunity_id": OPP[3], "reason": "filtered_out"}])  # in both
+    reference_tables(warehouse, users=[sf_id("005", 1), sf_id("005", 7)])
 
     evaluation, metadata = evaluate(warehouse, build_deals_check, DEALS_KEY, tmp_path, docs=True)
 
@@ -134,6 +136,29 @@ def test_deals_check_catches_each_broken_rule_by_opportunity_id(warehouse, tmp_p
     placement = sorted(failed[("deal_placement", "problem")])
     assert placement == sorted([OPP[3], OPP[4], sf_id("006", 99)])
     assert len(metadata["data_docs_pages"]) == 2
+
+
+def test_a_deal_whose_account_owner_or_contact_is_not_staged_blocks_naming_them(
+        warehouse, tmp_path):
+    contact, gone = sf_id("003", 1), sf_id("003", 2)
+    staging_table(warehouse, "opportunity", OPP)
+    deal_tables(warehouse, owners=[sf_id("005", 1)], stages=["Prospecting"],
+                deals=[_deal(0, account_id=sf_id("001", 1)),
+                       _deal(1, account_id=sf_id("001", 2)),        # account not staged
+                       _deal(2, owner_id=sf_id("005", 9)),          # owner not staged
+                       _deal(3)],
+                skips=[{"opportunity_id": OPP[4], "reason": "filtered_out"}])
+    reference_tables(warehouse, accounts=[sf_id("001", 1)], users=[sf_id("005", 1)],
+                     contacts=[contact], roles=[(OPP[0], contact), (OPP[3], gone)])
+
+    evaluation, metadata = evaluate(warehouse, build_deals_check, DEALS_KEY, tmp_path)
+
+    assert (evaluation.passed, evaluation.severity) == (False, ERROR)
+    (failure,) = [f for f in metadata["failed_expectations"] if f["batch"] == "deal_references"]
+    assert sorted(failure["sample_ids"]) == sorted([OPP[1], OPP[2], OPP[3]])
+    assert sorted(failure["sample_values"]) == sorted([
+        f"Account {sf_id('001', 2)}", f"User {sf_id('005', 9)}", f"Contact {gone}"])
+    assert failure["unexpected_count"] == 3
 
 
 def test_outbox_check_warns_on_a_few_bad_rows_and_blocks_on_many(duckdb_warehouse, tmp_path):

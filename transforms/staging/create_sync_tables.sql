@@ -23,6 +23,21 @@ create table if not exists staging.sync_status (
     api_calls_date date,
     updated_at timestamp not null
 );
+-- The earliest SystemModstamp any successful sync of the object covered: how far back its
+-- history reaches (a `6m` backfill: six months ago; `all`, or a small object: 1970).
+alter table staging.sync_status add column if not exists history_start timestamp;
+
+-- Records fetched by Id so that every deal's references are staged (assets/salesforce/
+-- references.py): a parent record (Account, Contact, User) by its Id, and an opportunity's
+-- contact roles (object OpportunityContactRole, id = the opportunity). `found` is false when
+-- Salesforce did not return it (deleted for good, or hidden from the integration user).
+create table if not exists staging.reference_fetches (
+    object varchar not null,
+    id varchar not null,
+    found boolean not null,
+    fetched_at timestamp not null,
+    primary key (object, id)
+);
 
 -- The field list (API name -> Salesforce type, as JSON) each object was last extracted with.
 -- Grain: one row per object. The next tick queries with it while checking describe.

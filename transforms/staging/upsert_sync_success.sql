@@ -2,11 +2,11 @@
 insert into staging.sync_status as s (
     object, status, last_attempt_at, last_success_at, consecutive_failures, record_count,
     last_run_id, last_window_start, last_window_end, last_api, api_calls_today, api_calls_date,
-    updated_at)
+    history_start, updated_at)
 values (
     :object, 'ok', :now, :now, 0, :record_count,
     :run_id, :window_start, :window_end, :api, :api_calls, :today,
-    :now)
+    :window_start, :now)
 on conflict (object) do update set
     status = 'ok',
     last_attempt_at = excluded.last_attempt_at,
@@ -21,4 +21,6 @@ on conflict (object) do update set
                            then s.api_calls_today + excluded.api_calls_today
                            else excluded.api_calls_today end,
     api_calls_date = excluded.api_calls_date,
+    history_start = coalesce(least(s.history_start, excluded.history_start), s.history_start,
+                             excluded.history_start),
     updated_at = excluded.updated_at

@@ -12,6 +12,8 @@ from DEALSYNC_CONFIG.
 """
 
 import argparse
+import os
+import sys
 
 from .commands import backfill, demo, docs, emulator, status
 from .process_exit import run_and_exit
@@ -32,4 +34,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry() -> None:
     """The console script: exit without DuckDB's interpreter-teardown noise."""
-    run_and_exit(main)
+    run_and_exit(_main_until_the_reader_leaves)
+
+
+def _main_until_the_reader_leaves() -> int:
+    """`dealsync status --json | head`: when the reader closes the pipe, stop quietly (as a
+    Unix tool does), not with a BrokenPipeError traceback."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

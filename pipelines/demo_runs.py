@@ -3,12 +3,12 @@
 import sys
 import threading
 import uuid
-from datetime import datetime, timezone
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.keys import MODE_TAG, object_key
+from assets.salesforce.partitions import current_window_key
 from pipelines.definitions import defs
 from resources.settings import cached_settings
 from resources.staging.naming import table_name
@@ -96,9 +96,8 @@ class Progress:
 
 
 def tick() -> dg.ExecuteInProcessResult:
-    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     return DEFS.resolve_job_def("incremental_sync").execute_in_process(
-        instance=_instance(), partition_key=today, tags={MODE_TAG: "incremental"},
+        instance=_instance(), partition_key=current_window_key(), tags={MODE_TAG: "incremental"},
         run_config=QUIET, raise_on_error=False)
 
 

@@ -215,6 +215,18 @@ class WarehouseResource(dg.ConfigurableResource):
             sync_state.record_failure(connection, object_name, error, run_id=run_id,
                                       api_calls=api_calls)
 
+    def record_progress(self, object_name: str, *, run_id: str, landed: int,
+                        expected: int | None) -> None:
+        """How far a running sync of the object got (`dealsync status` shows it)."""
+        with self.connection() as connection:
+            sync_state.record_progress(connection, object_name, run_id=run_id, landed=landed,
+                                       expected=expected)
+
+    def record_api_usage(self, used: int, daily_max: int) -> None:
+        """The org's daily API usage as Salesforce last reported it."""
+        with self.connection() as connection:
+            sync_state.record_api_usage(connection, used, daily_max)
+
     def get_sync_status(self, object_name: str) -> dict[str, Any] | None:
         with self.connection() as connection:
             return sync_state.get_status(connection, object_name)

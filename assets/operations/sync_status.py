@@ -27,12 +27,18 @@ def status_metadata(report: dict) -> dict:
 
 
 def _objects_markdown(objects: list[dict]) -> str:
-    lines = ["| object | state | last success (UTC) | staged | API calls today | last error |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| object | state | history from | last success (UTC) | staged | dealsync API calls "
+             "today | last error (UTC) |", "|---|---|---|---|---|---|---|"]
     for o in objects:
         error = (o["last_error"] or "").replace("|", "/").replace("\n", " ")[:120]
-        lines.append(f"| {o['object']} | {o['state']} | {o['last_success_at'] or '-'} | "
-                     f"{o['records_staged']} | {o['api_calls_today']} | {error or '-'} |")
+        when = (o["last_failure_at"] or "")[:16] if error else ""
+        state = o["state"]
+        if o["running"]:
+            expected = o["running"]["expected"]
+            state += f" ({o['running']['landed']}{f' of {expected}' if expected else ''})"
+        lines.append(f"| {o['object']} | {state} | {(o['history_start'] or '-')[:10]} | "
+                     f"{o['last_success_at'] or '-'} | {o['records_staged']} | "
+                     f"{o['api_calls_today']} | {f'{when} {error}' if error else '-'} |")
     return "\n".join(lines)
 
 

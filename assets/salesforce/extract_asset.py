@@ -50,6 +50,8 @@ def build_extract_asset(extraction: ExtractionSettings,
             job = ExtractionRun(context, client, warehouse, extraction, windows)
             job.run(selected, incremental)
             accounting = client.accounting()
+            if client.meter.org_max:
+                warehouse.record_api_usage(client.meter.org_used, client.meter.org_max)
         for name, run in job.runs.items():
             if run.missing_columns:
                 context.log.warning(f"{name}: fields no longer sent by Salesforce keep their "
@@ -58,9 +60,17 @@ def build_extract_asset(extraction: ExtractionSettings,
             if name in job.references:
                 metadata["fetched_by_id"] = job.references[name]
             yield dg.MaterializeResult(asset_key=object_key(name), metadata=metadata)
+        unfinished = [s.name for s in selected
+                      if s.name not in job.runs and s.name not in job.failures]
         if job.stopped is not None:
-            context.log.warning(f"Stopped cleanly before the API quota ran out: {job.stopped}. "
-                                "Finished objects are saved; the next run picks up the rest.")
+            # Red, not green: the objects it did not reach are not synced. Finished objects
+            # are saved (above) and the next run picks up the rest from their marks.
+            raise dg.Failure(
+                description=f"Stopped before the API quota ran out; not synced: "
+                            f"{', '.join(unfinished) or 'none'}. {job.stopped}",
+                metadata={"stopped_objects": dg.MetadataValue.json(unfinished),
+                          "failed_objects": dg.MetadataValue.json(sorted(job.failures)),
+                          "quota": str(job.stopped)})
         if job.failures:
             raise dg.Failure(
                 description="; ".join(f"{name}: {exc}" for name, exc in job.failures.items()),
@@ -149,6 +159,9 @@ class ExtractionRun:
         self.context.log_event(dg.AssetObservation(
             asset_key=object_key(name), metadata=metadata,
             description=f"{name}: {landed}{of} records landed{' (done)' if done else ''}"))
+        if not done:  # success or failure clears it
+            self.warehouse.record_progress(name, run_id=self.context.run.run_id, landed=landed,
+                                           expected=expected)
 
     def _one(self, name: str, work) -> None:
         """Run one object's work -> (ObjectRun, fields, advance_mark) and record the outcome."""

@@ -21,6 +21,11 @@ def backfill_windows(first_day: date) -> dg.MonthlyPartitionsDefinition:
                                           end_offset=1, timezone="UTC")
 
 
+def current_window_key(now: datetime | None = None) -> str:
+    """The partition key of the window a tick refreshes: the current month's first day."""
+    return (now or datetime.now(timezone.utc)).date().replace(day=1).isoformat()
+
+
 def period_ranges(windows: dg.MonthlyPartitionsDefinition, period: str, today: date,
                   per_run: int) -> list[tuple[str, str]]:
     """(first, last) partition keys of each backfill run for `period`, oldest first; [] for

@@ -58,6 +58,18 @@ def record_failure(connection: sa.Connection, object_name: str, error: str, *,
         "run_id": run_id, "api_calls": api_calls})
 
 
+def record_progress(connection: sa.Connection, object_name: str, *, run_id: str, landed: int,
+                    expected: int | None) -> None:
+    sql.execute(connection, "staging/upsert_sync_progress", {
+        "object": object_name, "run_id": run_id, "landed": landed, "expected": expected,
+        "now": utc_now()})
+
+
+def record_api_usage(connection: sa.Connection, used: int, daily_max: int) -> None:
+    sql.execute(connection, "staging/upsert_api_usage",
+                {"used": used, "daily_max": daily_max, "now": utc_now()})
+
+
 def get_status(connection: sa.Connection, object_name: str) -> dict | None:
     row = sql.execute(connection, "staging/select_sync_status", {"object": object_name}).mappings().first()
     return dict(row) if row else None

@@ -7,12 +7,12 @@ org, a DuckDB warehouse), so it is deterministic; the busy-hour scenario avoids 
 switching the schedule on after the first backfill run.
 """
 
-from datetime import datetime, timezone
 
 import dagster as dg
 import pytest
 
 from assets.keys import MODE_TAG
+from assets.salesforce.partitions import current_window_key
 
 pytestmark = [pytest.mark.ops, pytest.mark.slow]
 
@@ -32,9 +32,8 @@ def test_the_first_tick_before_any_backfill_succeeds(tmp_path, monkeypatch):
                             "DEALSYNC_DUCKDB_PATH": str(tmp_path / "dealsync.duckdb")}.items():
             monkeypatch.setenv(name, value)
         job = definitions.defs().resolve_job_def("incremental_sync")
-        today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
         with dg.instance_for_test() as instance:
-            result = job.execute_in_process(instance=instance, partition_key=today,
+            result = job.execute_in_process(instance=instance, partition_key=current_window_key(),
                                             tags={MODE_TAG: "incremental"}, raise_on_error=False)
     failed = {e.step_key: e.event_specific_data.error.message.splitlines()[0]
               for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE}

@@ -1,12 +1,7 @@
-"""`dealsync status` (the console script, run as a user runs it) and the `sync_status` asset:
-the same numbers as the warehouse itself, failures shown with their scrubbed error, exit codes
-a monitor can use."""
+"""`dealsync status` and the `sync_status` asset after the busy hour: the same numbers as the
+warehouse itself (the quick cases are in test_status_command.py)."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -15,55 +10,12 @@ from assets.keys import SYNC_STATUS_KEY
 from assets.operations.sync_status import build_sync_status_asset
 from resources.settings import load_settings
 from resources.staging.naming import table_name
-from resources.warehouse import WarehouseResource
 
-from .processes import ROOT, wait_until
+from .processes import wait_until
 from .scenario import REPOSITORY
+from .test_status_command import dealsync
 
 pytestmark = pytest.mark.slow
-
-DEALSYNC = Path(sys.executable).parent / "dealsync"
-
-
-def dealsync(env: dict, *args: str) -> subprocess.CompletedProcess:
-    assert DEALSYNC.exists(), f"{DEALSYNC} missing: reinstall with `pip install -e '.[dev]'`"
-    return subprocess.run([str(DEALSYNC), *args], cwd=ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120)
-
-
-def test_a_failing_object_is_shown_with_its_scrubbed_error_and_exit_1(postgres_url):
-    warehouse = WarehouseResource(engine="postgres", postgres_url=postgres_url)
-    warehouse.record_sync_success("Opportunity", record_count=12, api_calls=3)
-    warehouse.record_sync_failure("Task", "INVALID_SESSION_ID: Bearer 00D5g000004abcd!AQ8Abc.xyz "
-                                  "expired", api_calls=1)
-    env = {"DEALSYNC_WAREHOUSE": "postgres", "DEALSYNC_WAREHOUSE_URL": postgres_url,
-           "DEALSYNC_CONFIG": str(ROOT / "tests" / "fixtures" / "settings" / "test.yaml")}
-    done = dealsync(env, "status")
-    assert done.returncode == 1, done.stdout + done.stderr
-    rows = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
-    assert " ok " in rows["Opportunity"] and " 3 " in rows["Opportunity"]
-    assert "failing" in rows["Task"] and "never synced" in rows["Account"]
-    assert "Task failing since" in done.stdout and "00D5g000004abcd!" not in done.stdout
-    report = json.loads(dealsync(env, "status", "--json").stdout)
-    task = next(o for o in report["objects"] if o["object"] == "Task")
-    assert task["state"] == "failing" and task["api_calls_today"] == 1
-    assert report["deals"] is None and report["sync_back"] is None  # not built yet: said so
-
-
-def test_a_missing_setting_is_named_with_its_fix():
-    env = {"DEALSYNC_WAREHOUSE": "postgres", "DEALSYNC_WAREHOUSE_URL": "",
-           "DEALSYNC_CONFIG": str(ROOT / "tests" / "fixtures" / "settings" / "test.yaml")}
-    done = dealsync(env, "status")
-    assert done.returncode == 2
-    assert "DEALSYNC_WAREHOUSE_URL" in done.stderr and "Traceback" not in done.stderr
-
-
-def test_a_bad_warehouse_password_is_not_printed(postgres_server):
-    url = f"postgresql+psycopg2://nobody:s3cret-pw@{postgres_server.host}:{postgres_server.port}/x"
-    env = {"DEALSYNC_WAREHOUSE": "postgres", "DEALSYNC_WAREHOUSE_URL": url,
-           "DEALSYNC_CONFIG": str(ROOT / "tests" / "fixtures" / "settings" / "test.yaml")}
-    done = dealsync(env, "status")
-    assert done.returncode == 2 and "s3cret-pw" not in done.stdout + done.stderr, done.stderr
 
 
 def test_status_matches_the_warehouse_after_the_busy_hour(scenario, ops_env, ops_warehouse,

@@ -83,16 +83,22 @@ def test_a_killed_process_then_a_rerun_gives_the_same_result(emulator, control, 
     _converged(emulator, warehouse)
 
 
-def test_exhausted_limit_stops_the_tick_cleanly_and_the_next_tick_catches_up(emulator, control,
-                                                                             duckdb_warehouse):
+def test_exhausted_limit_fails_the_tick_naming_the_objects_and_the_next_tick_catches_up(
+        emulator, control, duckdb_warehouse):
     assert extract(emulator, duckdb_warehouse).success
     opp = sorted(emulator_rows(emulator, "Opportunity", ["IsDeleted"]))[0]
     control.update("Opportunity", opp, {"StageName": "Closed Won"})
     mark_before = duckdb_warehouse.get_high_water_mark("Opportunity")
     control.limits(daily_max=1000, used=1000)
-    stopped = extract(emulator, duckdb_warehouse, incremental=True)
-    assert stopped.success  # a clean stop, not a crash
+    stopped = extract(emulator, duckdb_warehouse, incremental=True, raise_on_error=False)
+    # Red in the UI, not a green run with everything downstream skipped: the step fails,
+    # naming the objects the quota stop kept from syncing and the quota.
+    assert not stopped.success
     assert stopped.get_asset_materialization_events() == []
+    (failure,) = [e for e in stopped.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = failure.step_failure_data.user_failure_data.description
+    assert "Stopped before the API quota ran out; not synced: User, OpportunityStage" in message
+    assert "REQUEST_LIMIT_EXCEEDED" in message
     status = duckdb_warehouse.get_sync_status("Opportunity")
     assert "quota" in status["last_error"]
     assert duckdb_warehouse.get_high_water_mark("Opportunity") == mark_before

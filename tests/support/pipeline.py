@@ -1,12 +1,12 @@
 """Run the real extraction assets against an emulator and a warehouse, as Dagster would."""
 
-from datetime import datetime, timezone
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from assets.keys import MODE_TAG
 from assets.salesforce.extract_asset import build_extract_asset
+from assets.salesforce.partitions import current_window_key
 from assets.salesforce.reconcile import build_reconcile_asset
 from resources.salesforce import SalesforceResource
 from resources.settings import Settings, load_settings
@@ -37,7 +37,8 @@ def salesforce_for(emulator, **overrides) -> SalesforceResource:
 
 
 def today_key() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    """The partition a tick refreshes (the current month)."""
+    return current_window_key()
 
 
 def extract(emulator, warehouse, settings: Settings | None = None, *, first: str | None = None,
@@ -46,7 +47,8 @@ def extract(emulator, warehouse, settings: Settings | None = None, *, first: str
     """Backfill the partition range [first, last] (days), or run one incremental tick."""
     settings = settings or suite_settings()
     tags = {MODE_TAG: "incremental"} if incremental else {
-        ASSET_PARTITION_RANGE_START_TAG: first or settings.extraction.first_day().isoformat(),
+        ASSET_PARTITION_RANGE_START_TAG: first or settings.extraction.first_day().replace(
+            day=1).isoformat(),
         ASSET_PARTITION_RANGE_END_TAG: last or today_key()}
     return dg.materialize(
         [build_extract_asset(settings.extraction, settings.object_specs())], instance=instance,

@@ -26,6 +26,21 @@ create table if not exists staging.sync_status (
 -- The earliest SystemModstamp any successful sync of the object covered: how far back its
 -- history reaches (a `6m` backfill: six months ago; `all`, or a small object: 1970).
 alter table staging.sync_status add column if not exists history_start timestamp;
+-- A sync in progress: its run and how far it got (records landed of Salesforce's COUNT()),
+-- cleared when the object's sync succeeds or fails.
+alter table staging.sync_status add column if not exists running_run_id varchar;
+alter table staging.sync_status add column if not exists progress_landed bigint;
+alter table staging.sync_status add column if not exists progress_expected bigint;
+alter table staging.sync_status add column if not exists progress_at timestamp;
+
+-- The org's daily API usage as the last sync's responses reported it (Sforce-Limit-Info), so
+-- `dealsync status` can show dealsync's own calls beside the org's total without a call.
+create table if not exists staging.api_usage (
+    org varchar primary key,
+    used bigint not null,
+    daily_max bigint not null,
+    seen_at timestamp not null
+);
 
 -- Records fetched by Id so that every deal's references are staged (assets/salesforce/
 -- references.py): a parent record (Account, Contact, User) by its Id, and an opportunity's

@@ -16,4 +16,6 @@ on conflict (object) do update set
                            then s.api_calls_today + excluded.api_calls_today
                            else excluded.api_calls_today end,
     api_calls_date = excluded.api_calls_date,
+    running_run_id = null, progress_landed = null, progress_expected = null,
+    progress_at = null,
     updated_at = excluded.updated_at

@@ -23,4 +23,6 @@ on conflict (object) do update set
     api_calls_date = excluded.api_calls_date,
     history_start = coalesce(least(s.history_start, excluded.history_start), s.history_start,
                              excluded.history_start),
+    running_run_id = null, progress_landed = null, progress_expected = null,
+    progress_at = null,
     updated_at = excluded.updated_at

@@ -33,6 +33,7 @@ class BatchResult:
 class Docs:
     directory: str
     retention_days: int
+    keep_runs: int
 
 
 def _context(docs: Docs | None):
@@ -129,13 +130,17 @@ def dispose(source) -> None:
 
 
 def prune_docs(docs: Docs) -> int:
-    """Delete Data Docs run folders older than the retention; returns how many went."""
+    """Delete Data Docs run folders older than the retention, or beyond the newest keep_runs
+    runs of a check; returns how many went. Storage stays bounded however often ticks run."""
     root = Path(docs.directory) / "validations"
     if not root.is_dir():
         return 0
     cutoff, removed = time.time() - docs.retention_days * 86400, 0
-    for run_dir in root.glob("*/*"):
-        if run_dir.is_dir() and run_dir.stat().st_mtime < cutoff:
-            shutil.rmtree(run_dir)
-            removed += 1
+    for suite in (d for d in root.iterdir() if d.is_dir()):
+        runs = sorted((d for d in suite.iterdir() if d.is_dir()),
+                      key=lambda d: d.stat().st_mtime, reverse=True)
+        for index, run_dir in enumerate(runs):
+            if index >= docs.keep_runs or run_dir.stat().st_mtime < cutoff:
+                shutil.rmtree(run_dir)
+                removed += 1
     return removed

@@ -54,7 +54,8 @@ def _observed_rows(results) -> dict[str, int]:
 def run_check(context, warehouse: WarehouseResource, checks: CheckSettings, what: str, fix: str,
               make_batches) -> dg.AssetCheckResult:
     """Validate the batches `make_batches(previous_counts)` returns; fail closed on errors."""
-    docs = Docs(checks.data_docs_dir, checks.data_docs_retention_days) if checks.data_docs else None
+    docs = (Docs(checks.data_docs_dir, checks.data_docs_retention_days, checks.data_docs_keep_runs)
+            if checks.data_docs else None)
     try:
         ensure_tables(warehouse)
         batches = make_batches(lambda table: _previous_count(warehouse, table))

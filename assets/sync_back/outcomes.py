@@ -17,8 +17,8 @@ CONFIG_CODES = ("NOT_FOUND", "INVALID_FIELD", "INVALID_FIELD_FOR_INSERT_UPDATE")
 
 
 class Outcomes:
-    def __init__(self, settings: SyncBackSettings):
-        self.settings = settings
+    def __init__(self, settings: SyncBackSettings, key_field: str | None, upsert: bool):
+        self.settings, self.key_field, self.upsert = settings, key_field, upsert
 
     def collection(self, key: str, attempt: int, result: dict) -> Outcome:
         """One record's result from sObject Collections."""
@@ -34,7 +34,7 @@ class Outcomes:
         if key in results.ok:
             task_id, created = results.ok[key]
             return Outcome(key, "sent", "bulk", task_id=task_id, attempt=attempt,
-                           message=None if created or not self.settings.upsert else UPDATED)
+                           message=None if created or not self.upsert else UPDATED)
         if key in results.errors:
             code, message = results.errors[key]
             return self.error(key, attempt, code, message, "bulk", uncertain=False)
@@ -74,14 +74,14 @@ class Outcomes:
 
     def config_problem(self, outcomes: list[Outcome]) -> str | None:
         """The settings, not the rows, are wrong when rows fail on the key field itself."""
-        field = self.settings.key_field
+        field = self.key_field
         for o in outcomes:
-            if o.status == "failed" and o.error_code in CONFIG_CODES and field in (o.message or ""):
-                setting = ("sync_back.external_id_field" if self.settings.upsert
-                           else "sync_back.key_field")
+            if (field and o.status == "failed" and o.error_code in CONFIG_CODES
+                    and field in (o.message or "")):
+                setting = "sync_back.external_id_field" if self.upsert else "sync_back.key_field"
                 return (f"Task field {field} cannot hold the sync key ({o.error_code}: "
                         f"{(o.message or '').split('. Fix:')[0]}). Fix {setting}: name a Task "
                         "field the integration user can create and read"
-                        + (", marked External ID" if self.settings.upsert else "")
+                        + (", marked External ID" if self.upsert else "")
                         + ". Rows stay queued and go out once it is fixed")
         return None

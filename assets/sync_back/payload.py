@@ -10,7 +10,6 @@ from datetime import date
 
 from resources.salesforce.ids import normalize_id
 
-TASK = "Task"  # the only object the sink ever writes
 TASK_FIELDS = {  # outbox column -> Task field
     "what_id": "WhatId", "who_id": "WhoId", "owner_id": "OwnerId", "subject": "Subject",
     "description": "Description", "activity_date": "ActivityDate", "status": "Status",
@@ -27,12 +26,13 @@ class RowProblem(ValueError):
     code = "INVALID_OUTBOX_ROW"
 
 
-def task_payload(row: dict, key_field: str) -> dict:
-    """The Task fields to send for one outbox row (Ids in 18-character form, nulls left out)."""
+def task_payload(row: dict, keys) -> dict:
+    """The Task fields to send for one outbox row (Ids in 18-character form, nulls left out),
+    with its sync key where `keys` (task_keys.py) keeps it."""
     key = row.get("sync_key") or ""
-    if not key.strip() or len(key) > MAX_KEY:
-        raise RowProblem(f"sync_key must be 1-{MAX_KEY} characters (it is stored in "
-                         f"Task.{key_field}), got {len(key)}")
+    if not key.strip() or len(key) > MAX_KEY or any(c.isspace() or c == "]" for c in key):
+        raise RowProblem(f"sync_key must be 1-{MAX_KEY} characters without spaces or ']' (it "
+                         f"is stored {keys.where}), got {key!r}")
     values = {}
     for column in ID_COLUMNS:
         try:
@@ -47,12 +47,12 @@ def task_payload(row: dict, key_field: str) -> dict:
     due = row.get("activity_date")
     if due is None or not _valid_date(due):
         raise RowProblem(f"activity_date {due!r} is not a date in YYYY-MM-DD form")
-    payload = {key_field: key}
+    payload = {}
     for column, field in TASK_FIELDS.items():
         value = values[column] if column in values else row.get(column)
         if value is not None:
             payload[field] = value
-    return payload
+    return keys.stamp(payload, key)
 
 
 def _valid_date(text: str) -> bool:

@@ -1,52 +1,36 @@
 """Before resending rows a previous run may have written: find out what Salesforce holds.
 
 Rows marked in flight name their Bulk job, if any: a job still running keeps its rows waiting,
-an Open one is aborted (it wrote nothing), a finished one reports per-row results. Without an
-external ID (creates), the remaining rows are looked up by their key field; a Task found is
-recorded as sent and never created again.
+an Open one is aborted (it wrote nothing), a finished one reports per-row results. The remaining
+rows are looked up by their key (task_keys.py); a Task found is recorded as sent and never
+created again.
 """
-
-from simple_salesforce.format import format_soql
 
 from resources.salesforce import bulk_ingest
 from resources.salesforce.errors import SalesforceCallError
 
 from .errors import SyncBackConfigError
-from .payload import TASK
-
-MAX_IN_LIST_CHARS = 3500  # stays inside SOQL's 4,000-character WHERE and URL limits
+from .task_keys import TASK
 
 
-def key_queries(keys: list[str], key_field: str) -> list[str]:
-    """SELECT Id, <key> FROM Task WHERE <key> IN (...) for chunks of keys."""
-    queries, chunk, size = [], [], 0
-    for key in keys:
-        quoted = len(key) + 4
-        if chunk and size + quoted > MAX_IN_LIST_CHARS:
-            queries.append(chunk)
-            chunk, size = [], 0
-        chunk.append(key)
-        size += quoted
-    if chunk:
-        queries.append(chunk)
-    return [format_soql(f"SELECT Id, {key_field} FROM {TASK} WHERE {key_field} IN {{keys}} "
-                        "ORDER BY CreatedDate, Id", keys=chunk) for chunk in queries]
-
-
-def find_by_key(client, keys: list[str], key_field: str) -> dict[str, list[str]]:
-    """{key: [Task Ids holding it]} for the keys Salesforce has; five queries per API call."""
+def find_written(client, rows: list[dict], keys) -> dict[str, list[str]]:
+    """{sync key: [Task Ids holding it]} for the rows Salesforce already has a Task for, deleted
+    Tasks included (a Task someone deleted was written: it is not written again). Five
+    queries per API call."""
+    wanted = {r["sync_key"] for r in rows}
     found: dict[str, list[str]] = {}
-    if not keys:
+    if not rows:
         return found
-    soqls = key_queries(keys, key_field)
+    soqls = keys.lookups(rows)
     try:
-        pages = client.composite_queries(soqls, objects=[TASK] * len(soqls))
+        pages = client.composite_queries(soqls, objects=[TASK] * len(soqls), include_deleted=True)
     except SalesforceCallError as exc:
-        if exc.code in ("INVALID_FIELD", "INVALID_TYPE"):
+        if keys.field and exc.code in ("INVALID_FIELD", "INVALID_TYPE"):
             raise SyncBackConfigError(
-                f"Task has no queryable field {key_field} ({exc}). Fix: create the field, grant "
-                "the integration user read access, or point sync_back.key_field at the Task "
-                "field that stores each row's sync key") from exc
+                f"Task has no queryable field {keys.field} ({exc}). Fix: create the field, grant "
+                "the integration user read access, point sync_back.key_field at the Task field "
+                "that stores each row's sync key, or remove sync_back.key_field to keep the key "
+                "in the Task's Description") from exc
         raise
     for page in pages:
         records = list(page["records"])
@@ -54,7 +38,9 @@ def find_by_key(client, keys: list[str], key_field: str) -> dict[str, list[str]]
             for more in client.next_pages(page["nextRecordsUrl"], object=TASK):
                 records.extend(more)
         for record in records:
-            found.setdefault(record[key_field], []).append(record["Id"])
+            key = keys.key_of(record)
+            if key in wanted:
+                found.setdefault(key, []).append(record["Id"])
     return found
 
 

@@ -2,8 +2,9 @@
 
 Order of work in a run:
 1. Rows a previous run may have written (still marked in flight) are resolved first: their
-   Bulk job is asked, then Salesforce is searched for their key. A Task found is recorded, not
-   written again (not even upserted: that would overwrite the owner's edits).
+   Bulk job is asked, then Salesforce is searched for their key (task_keys.py: in the Task's
+   Description by default, or in a Task field). A Task found is recorded, not written again
+   (not even upserted: that would overwrite the owner's edits).
 2. Rows that cannot be valid Tasks are failed locally with the reason.
 3. The rest go out in sObject Collections calls of up to 200, or one Bulk 2.0 job above
    `bulk_threshold`. Each batch is marked in flight (committed) before it is sent, and its
@@ -23,7 +24,8 @@ from . import recovery
 from .errors import SyncBackConfigError, explain
 from .ledger import Ledger, Outcome
 from .outcomes import Outcomes
-from .payload import TASK, TASK_FIELDS, RowProblem, task_payload
+from .payload import TASK_FIELDS, RowProblem, task_payload
+from .task_keys import TASK, task_keys
 
 CREATE_ONLY = ("TaskSubtype",)  # Task fields Salesforce sets on create and never updates
 AfterSend = Callable[[str, list[str]], None]  # (api, keys): called after the write, before commit
@@ -34,21 +36,18 @@ class Sink:
                  poll_seconds: float = 2.0, after_send: AfterSend | None = None):
         self.settings, self.log = settings, log
         self.ledger = Ledger(warehouse, run_id, settings.in_flight_grace_seconds)
-        self.outcomes = Outcomes(settings)
+        self.keys = task_keys(settings)
+        self.outcomes = Outcomes(settings, self.keys.field, self.keys.upsert)
         self.poll_seconds, self.after_send = poll_seconds, after_send
         self.counts: Counter = Counter()
         self.failures: list[Outcome] = []
         self.stopped: str | None = None
         self._due: list[dict] | None = None
 
-    @property
-    def key_field(self) -> str:
-        return self.settings.key_field
-
     def operation(self) -> str:
-        if self.settings.upsert:
-            return f"upsert Task by {self.settings.external_id_field}"
-        return f"create Task (key in {self.key_field})"
+        if self.keys.upsert:
+            return f"upsert Task by {self.keys.field}"
+        return f"create Task (key {self.keys.where})"
 
     def due(self) -> list[dict]:
         """Rows to send now (read once per run); rows still waiting count as skipped."""
@@ -64,9 +63,9 @@ class Sink:
         for row in self.due():
             operation = self.operation()
             if row["in_flight_since"] is not None:
-                operation = f"look up by {self.key_field}, then {operation} if absent"
+                operation = f"look up its key {self.keys.where}, then {operation} if absent"
             try:
-                payload, problem = json.dumps(task_payload(row, self.key_field)), None
+                payload, problem = json.dumps(task_payload(row, self.keys)), None
                 self.counts["would_send"] += 1
             except RowProblem as exc:
                 payload, problem = None, str(exc)
@@ -103,15 +102,15 @@ class Sink:
                 if states.get(r["bulk_job_id"]) in bulk_ingest.IN_PROGRESS}
         outcomes: dict[str, Outcome] = {}
         for job_id in [j for j, state in states.items() if state == "JobComplete"]:
-            results = bulk_ingest.job_results(client, TASK, job_id, self.key_field)
+            results = bulk_ingest.job_results(client, TASK, job_id, self.keys.key_of)
             for row in (r for r in uncertain if r["bulk_job_id"] == job_id):
                 outcome = self.outcomes.bulk(row["sync_key"], row["attempts"], results)
                 if not outcome.uncertain:
                     outcome.message = f"result of Bulk job {job_id} from an interrupted run" + (
                         f": {outcome.message}" if outcome.message else "")
                     outcomes[row["sync_key"]] = outcome
-        unresolved = {r["sync_key"]: r["attempts"] for r in uncertain
-                      if r["sync_key"] not in held and r["sync_key"] not in outcomes}
+        unresolved = [r for r in uncertain
+                      if r["sync_key"] not in held and r["sync_key"] not in outcomes]
         outcomes.update(self._found(client, unresolved, "after an interrupted send"))
         self._record(list(outcomes.values()))
         self.counts["recovered"] += sum(o.status == "sent" for o in outcomes.values())
@@ -120,16 +119,17 @@ class Sink:
             self.log.info(f"{len(held)} rows wait for a Bulk 2.0 job still running in Salesforce")
         return [r for r in rows if r["sync_key"] not in held and r["sync_key"] not in outcomes]
 
-    def _found(self, client, attempts: dict[str, int], when: str) -> dict[str, Outcome]:
-        """Outcomes for the keys Salesforce already holds a Task for: sent, not written again."""
-        found = recovery.find_by_key(client, list(attempts), self.key_field)
+    def _found(self, client, rows: list[dict], when: str) -> dict[str, Outcome]:
+        """Outcomes for the rows Salesforce already holds a Task for: sent, not written again."""
+        attempts = {r["sync_key"]: r["attempts"] for r in rows}
+        found = recovery.find_written(client, rows, self.keys)
         outcomes = {}
         for key, task_ids in found.items():
             note = "" if len(task_ids) == 1 else \
                 f" ({len(task_ids)} Tasks hold this key: {', '.join(task_ids)}; oldest recorded)"
             outcomes[key] = Outcome(key, "sent", "lookup", task_id=task_ids[0],
                                     attempt=attempts[key],
-                                    message=f"found in Salesforce by {self.key_field} {when}; "
+                                    message=f"found in Salesforce by its key {when}; "
                                             f"not written again{note}")
         return outcomes
 
@@ -137,7 +137,7 @@ class Sink:
         payloads, invalid = {}, []
         for row in rows:
             try:
-                payloads[row["sync_key"]] = task_payload(row, self.key_field)
+                payloads[row["sync_key"]] = task_payload(row, self.keys)
             except RowProblem as exc:
                 invalid.append(Outcome(row["sync_key"], "failed", "local", attempt=row["attempts"],
                                        error_code=exc.code,
@@ -147,8 +147,8 @@ class Sink:
 
     def _send(self, client, api: str, keys: list[str], payloads: dict[str, dict]) -> None:
         """Claim the rows, write them (one collections call or one Bulk job), record results."""
-        job_id = (bulk_ingest.create_job(client, TASK, self.settings.external_id_field)
-                  if api == "bulk" else None)
+        upsert_by = self.keys.field if self.keys.upsert else None
+        job_id = bulk_ingest.create_job(client, TASK, upsert_by) if api == "bulk" else None
         claimed = self.ledger.claim(keys, bulk_job_id=job_id)
         self.counts["skipped"] += len(keys) - len(claimed)
         batch = [k for k in keys if k in claimed]
@@ -161,9 +161,10 @@ class Sink:
                 results = self._write_collection(client, [payloads[k] for k in batch])
             else:
                 self.log.info(f"Salesforce: Bulk 2.0 ingest job {job_id} for {len(batch)} Tasks")
+                columns = [self.keys.field] if self.keys.field else []
                 csv_text = bulk_ingest.to_csv([payloads[k] for k in batch],
-                                              [self.key_field, *TASK_FIELDS.values()])
-                results = bulk_ingest.run_job(client, TASK, job_id, csv_text, self.key_field,
+                                              columns + list(TASK_FIELDS.values()))
+                results = bulk_ingest.run_job(client, TASK, job_id, csv_text, self.keys.key_of,
                                               self.poll_seconds)
         except CallFailure as failure:
             self._record([self.outcomes.call_failed(k, claimed[k], failure, api) for k in batch])
@@ -184,11 +185,11 @@ class Sink:
     def _write_collection(self, client, payloads: list[dict]) -> list[dict]:
         try:
             return collections.write_records(client, TASK, payloads,
-                                             self.settings.external_id_field)
+                                             self.keys.field if self.keys.upsert else None)
         except MissingExternalIdField as exc:
             raise SyncBackConfigError(
                 f"{exc}. Fix: set sync_back.external_id_field to a Task field marked External "
-                "ID, or to null to create Tasks and look them up by sync_back.key_field") from exc
+                "ID, or remove it to create Tasks and look them up by their key") from exc
 
     def _finish(self, client, api: str, outcomes: list[Outcome], claimed: dict[str, int]) -> None:
         problem = self.outcomes.config_problem(outcomes)
@@ -202,12 +203,13 @@ class Sink:
     def _existing(self, client, outcomes: list[Outcome]) -> list[Outcome]:
         """An upsert that hit an existing Task fails on TaskSubtype (create-only): that Task is
         ours, written by a concurrent or earlier send, so record it instead of failing the row."""
-        hit = {o.sync_key: o.attempt for o in outcomes if self.settings.upsert
+        hit = {o.sync_key: o.attempt for o in outcomes if self.keys.upsert
                and o.error_code == "INVALID_FIELD_FOR_INSERT_UPDATE"
                and any(f in (o.message or "") for f in CREATE_ONLY)}
         if not hit:
             return outcomes
-        found = self._found(client, hit, "(an upsert reached the existing Task)")
+        found = self._found(client, [{"sync_key": k, "attempts": a} for k, a in hit.items()],
+                            "(an upsert reached the existing Task)")
         return [found.get(o.sync_key, o) for o in outcomes]
 
     def _record(self, outcomes: list[Outcome]) -> None:

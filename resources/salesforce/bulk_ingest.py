@@ -10,6 +10,7 @@ second upload could duplicate the rows.
 import csv
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import bulk2
@@ -48,8 +49,8 @@ def create_job(client, object_name: str, external_id_field: str | None) -> str:
     return job["id"]
 
 
-def run_job(client, object_name: str, job_id: str, csv_text: str, key_column: str,
-            poll_seconds: float) -> JobResults:
+def run_job(client, object_name: str, job_id: str, csv_text: str,
+            key_of: Callable[[dict], str | None], poll_seconds: float) -> JobResults:
     """Upload, close, wait and read the results of an Open job.
 
     Raises CallFailure; `ambiguous` is False only when the job provably wrote nothing (it was
@@ -68,7 +69,7 @@ def run_job(client, object_name: str, job_id: str, csv_text: str, key_column: st
     state = wait(client, object_name, job_id, poll_seconds)
     if state != "JobComplete":  # Failed or Aborted: read what it did anyway
         client.log.warning(f"Salesforce: Bulk 2.0 ingest job {job_id} ended {state}")
-    return job_results(client, object_name, job_id, key_column)
+    return job_results(client, object_name, job_id, key_of)
 
 
 def wait(client, object_name: str, job_id: str, first_interval: float,
@@ -104,8 +105,10 @@ def abort(client, object_name: str, job_id: str) -> None:
                 call="bulk ingest abort", object=object_name, api="bulk")
 
 
-def job_results(client, object_name: str, job_id: str, key_column: str) -> JobResults:
-    """Per-row results of a finished job, keyed by the `key_column` value each row carried."""
+def job_results(client, object_name: str, job_id: str,
+                key_of: Callable[[dict], str | None]) -> JobResults:
+    """Per-row results of a finished job, keyed by `key_of(row)`: the results echo each
+    uploaded row, so the caller says where in it its own key is."""
     results = JobResults(job_id)
 
     def read(kind: str) -> list[dict]:
@@ -114,12 +117,11 @@ def job_results(client, object_name: str, job_id: str, key_column: str) -> JobRe
         return list(csv.DictReader(io.StringIO(text)))
 
     for row in read("successfulResults"):
-        results.ok[row[key_column]] = (row["sf__Id"],
-                                       row.get("sf__Created", "").lower() == "true")
+        results.ok[key_of(row)] = (row["sf__Id"], row.get("sf__Created", "").lower() == "true")
     for row in read("failedResults"):
         code, _, message = row.get("sf__Error", "").partition(":")
-        results.errors[row[key_column]] = (code or "UNKNOWN", message.strip(":").strip())
+        results.errors[key_of(row)] = (code or "UNKNOWN", message.strip(":").strip())
     for row in read("unprocessedrecords"):
-        if row.get(key_column):
-            results.unprocessed.add(row[key_column])
+        if key_of(row):
+            results.unprocessed.add(key_of(row))
     return results

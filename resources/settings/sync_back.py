@@ -106,16 +106,21 @@ class CheckSettings(Strict):
     max_row_drop_share: float = Field(0.5, ge=0, le=1)
     freshness_minutes: int = Field(30, ge=1)
     outbox_max_invalid_share: float = Field(0.05, ge=0, le=1)
-    data_docs: bool = True
+    data_docs: bool = False  # the metadata already says what failed; pages cost disk per run
     data_docs_dir: str = "data/gx_docs"
     data_docs_retention_days: int = Field(7, ge=1)
+    data_docs_keep_runs: int = Field(24, ge=1)
 
 
 class SyncBackSettings(Strict):
     enabled: bool = False
     dry_run: bool = False
-    external_id_field: str | None = "Dealsync_Key__c"
-    key_field: str = "Dealsync_Key__c"
+    # Where a written Task keeps its row's sync key (what makes writes exactly once). By default
+    # its Description's last line, so an org needs no custom field. key_field: a Task field of
+    # the org's instead; external_id_field: the same field marked External ID (writes become
+    # upserts: the faster path).
+    external_id_field: str | None = None
+    key_field: str | None = None
     bulk_threshold: int = Field(2000, ge=1)
     batch_size: int = Field(200, ge=1, le=200)
     max_attempts: int = Field(8, ge=1)
@@ -134,11 +139,13 @@ class SyncBackSettings(Strict):
 
     @model_validator(mode="after")
     def _key_in_external_id(self) -> "SyncBackSettings":
+        if self.external_id_field and self.key_field is None:
+            self.key_field = self.external_id_field
         if self.external_id_field and self.external_id_field != self.key_field:
             raise ValueError(
                 f"key_field ({self.key_field}) must equal external_id_field "
                 f"({self.external_id_field}): the sink upserts by the key. Set both to the same "
-                "field, or set external_id_field: null to create Tasks and look them up by key")
+                "field, or remove external_id_field to create Tasks and look them up by key")
         names = [rule.name for rule in self.rules]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:

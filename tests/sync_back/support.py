@@ -7,9 +7,14 @@ import sqlalchemy as sa
 
 from assets.sync_back.assets import build_outbox_asset, build_sink_asset
 from assets.sync_back.tables import ensure_tables
+from assets.sync_back.task_keys import KeyInDescription
 from resources.settings import Settings, load_settings
 from tests.support.pipeline import salesforce_for
 
+# Where a Task keeps its row's sync key (assets/sync_back/task_keys.py): the default needs no
+# custom field; the demo org also has Task.Dealsync_Key__c, an External ID, for the other two.
+PATHS = {"description": {}, "key_field": {"key_field": "Dealsync_Key__c"},
+         "upsert": {"external_id_field": "Dealsync_Key__c"}}
 SINK_NODE = "sync_back__salesforce_tasks"
 OUTBOX_NODE = "sync_back__sync_back_tasks"
 
@@ -73,14 +78,22 @@ def log(warehouse, prefix: str) -> list[dict]:
 
 
 def salesforce_tasks(emulator, prefix: str) -> list[dict]:
-    """The emulator's Tasks whose key starts with `prefix` (the truth in Salesforce)."""
+    """The emulator's Tasks whose sync key starts with `prefix` (the truth in Salesforce), each
+    with its `key` read from wherever the sink kept it (Task.Dealsync_Key__c or the
+    Description's last line), ordered by key."""
     cursor = emulator.store.con.cursor()
     cursor.execute('select "Id", "Dealsync_Key__c", "Subject", "WhatId", "WhoId", "OwnerId", '
                    '"ActivityDate", "Status", "Priority", "TaskSubtype", "Description" '
-                   'from "Task" where "Dealsync_Key__c" like ? order by "Dealsync_Key__c"',
-                   [prefix + "%"])
+                   'from "Task" where "Dealsync_Key__c" like ? or "Description" like ?',
+                   [prefix + "%", f"%[dealsync:{prefix}%"])
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    tasks = []
+    for row in cursor.fetchall():
+        task = dict(zip(names, row))
+        task["key"] = task["Dealsync_Key__c"] or KeyInDescription().key_of(task)
+        if task["key"] and task["key"].startswith(prefix):
+            tasks.append(task)
+    return sorted(tasks, key=lambda t: (t["key"], t["Id"]))
 
 
 def record_ids(emulator, object_name: str) -> dict[str, str]:

@@ -218,3 +218,25 @@ def test_loading_the_code_location_does_not_import_great_expectations():
                          cwd=Path(__file__).resolve().parents[2], timeout=120,
                          env={**os.environ, "DEALSYNC_CONFIG": os.environ["DEALSYNC_CONFIG"]})
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr[-2000:]
+
+
+def test_data_docs_storage_stays_bounded_by_runs_and_age(tmp_path):
+    """A tick every 10 minutes would otherwise add a page per check per run, forever."""
+    import os
+    import time
+
+    from assets.checks.gx_runner import Docs, prune_docs
+
+    suite = tmp_path / "validations" / "deals"
+    now = time.time()
+    for n in range(30):  # run 0 is the newest
+        run = suite / f"run-{n:02d}"
+        run.mkdir(parents=True)
+        (run / "page.html").write_text("<html/>")
+        os.utime(run, (now - n * 600, now - n * 600))
+    old = suite / "run-old"
+    old.mkdir()
+    os.utime(old, (now - 9 * 86400, now - 9 * 86400))
+
+    assert prune_docs(Docs(str(tmp_path), retention_days=7, keep_runs=24)) == 7
+    assert sorted(p.name for p in suite.iterdir()) == [f"run-{n:02d}" for n in range(24)]

@@ -80,7 +80,7 @@ def test_rules_become_tasks_through_the_whole_chain_and_a_warning_does_not_block
     assert Path(docs.removeprefix("file://")).is_file()
     assert result.asset_materializations_for_node(SINK_NODE)
 
-    tasks = {t["Dealsync_Key__c"].split(":")[0]: t for t in salesforce_tasks(org, "")}
+    tasks = {t["key"].split(":")[0]: t for t in salesforce_tasks(org, "")}
     stale, overdue = tasks["stale_deal"], tasks["close_date_passed"]
     assert (stale["WhatId"], stale["WhoId"], stale["OwnerId"]) == (
         opps["Globex - Renewal"], contacts["Hank Scorpio"], users["bob@acme-demo.com"])

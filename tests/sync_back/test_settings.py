@@ -52,6 +52,13 @@ def test_bad_settings_name_the_key(tmp_path, text, expected):
     assert expected in str(error.value)
 
 
+def test_by_default_the_key_goes_in_the_task_description_and_needs_no_custom_field(tmp_path):
+    settings = _load(tmp_path, "sync_back: {enabled: true}")
+    assert (settings.sync_back.key_field, settings.sync_back.external_id_field) == (None, None)
+    upsert = _load(tmp_path, "sync_back: {external_id_field: Dealsync_Key__c}")
+    assert upsert.sync_back.key_field == "Dealsync_Key__c" and upsert.sync_back.upsert
+
+
 def test_lookup_path_needs_only_a_key_field(tmp_path):
     settings = _load(tmp_path, "sync_back: {enabled: true, external_id_field: null, "
                                "key_field: Followup_Key__c}")

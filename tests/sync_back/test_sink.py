@@ -1,11 +1,14 @@
 """The sink against the emulator: Tasks with the right links, one log row per result, nothing
 sent twice, bad rows failed with their reason, and nothing written but Tasks."""
 
+import json
+
 import pytest
 
 from assets.sync_back.outbox import sent_tasks
 
 from .support import (
+    PATHS,
     log,
     outbox,
     queue,
@@ -35,10 +38,13 @@ def test_outbox_rows_become_tasks_linked_to_deal_contact_and_owner(emulator, war
 
     assert result.success
     tasks = salesforce_tasks(emulator, prefix)
-    assert [(t["Dealsync_Key__c"], t["WhatId"], t["WhoId"], t["OwnerId"]) for t in tasks] == [
+    assert [(t["key"], t["WhatId"], t["WhoId"], t["OwnerId"]) for t in tasks] == [
         (prefix + "a", stale, hank, bob), (prefix + "b", None, hank, bob)]
     assert str(tasks[0]["ActivityDate"]) == "2031-02-03"
-    assert (tasks[0]["Priority"], tasks[0]["Description"]) == ("High", "Ask about the renewal")
+    # No custom field by default: the key is the Description's last line, after the text.
+    assert tasks[0]["Priority"] == "High" and tasks[0]["Dealsync_Key__c"] is None
+    assert tasks[0]["Description"] == f"Ask about the renewal\n\n[dealsync:{prefix}a]"
+    assert tasks[1]["Description"] == f"[dealsync:{prefix}b]"
     assert tasks[1]["TaskSubtype"] == "Call"
     entries = log(warehouse, prefix)
     assert [(e["sync_key"], e["status"], e["task_id"], e["error_code"]) for e in entries] == [
@@ -83,8 +89,7 @@ def test_permanent_salesforce_errors_fail_the_row_once_and_spare_the_others(
     control.reset_counters()
     _, second = run_sink(emulator, warehouse, settings_with())
 
-    assert [t["Dealsync_Key__c"] for t in salesforce_tasks(emulator, prefix)] == [
-        prefix + "1", prefix + "3"]
+    assert [t["key"] for t in salesforce_tasks(emulator, prefix)] == [prefix + "1", prefix + "3"]
     failed = [e for e in log(warehouse, prefix) if e["status"] == "failed"]
     assert [(e["sync_key"], e["error_code"]) for e in failed] == [(prefix + "2", code)]
     assert "Fix:" in failed[0]["message"] and f"sync_key = '{prefix}2'" in failed[0]["message"]
@@ -94,9 +99,8 @@ def test_permanent_salesforce_errors_fail_the_row_once_and_spare_the_others(
 
 
 @pytest.mark.parametrize("options, setting", [
-    ({"external_id_field": None, "key_field": "CompletedDateTime"}, "sync_back.key_field"),
-    ({"external_id_field": "Missing_Key__c", "key_field": "Missing_Key__c"},
-     "sync_back.external_id_field"),
+    ({"key_field": "CompletedDateTime"}, "sync_back.key_field"),
+    ({"external_id_field": "Missing_Key__c"}, "sync_back.external_id_field"),
 ])
 def test_a_key_field_that_does_not_fit_the_org_stops_the_run_and_keeps_the_rows(
         emulator, duckdb_warehouse, control, prefix, options, setting):
@@ -124,7 +128,7 @@ def test_a_task_already_holding_the_key_is_adopted_not_duplicated_or_overwritten
                                            "Priority": "Normal", "TaskSubtype": "Call"}])
     queue(warehouse, [task_row(prefix + "1", opp)])
 
-    _, metadata = run_sink(emulator, warehouse, settings_with())
+    _, metadata = run_sink(emulator, warehouse, settings_with(**PATHS["upsert"]))
 
     (task,) = salesforce_tasks(emulator, prefix)
     assert (task["Id"], task["Subject"], task["Status"]) == (existing, "Mine", "Completed")
@@ -199,13 +203,12 @@ def test_dry_run_shows_what_would_be_created_and_why_without_calling_salesforce(
     assert (metadata["dry_run"], metadata["would_send"], metadata["api_calls"]) == (True, 1, 0)
     preview = {r["sync_key"]: r for r in warehouse.query(
         "select * from sync_back.sync_back_preview where sync_key like :p", {"p": prefix + "%"})}
-    assert preview[prefix + "ok"]["operation"] == "upsert Task by Dealsync_Key__c"
+    assert preview[prefix + "ok"]["operation"] == "create Task (key in its Description)"
     assert preview[prefix + "ok"]["reason"] == "analyst: meeting action item"
-    import json
     assert json.loads(preview[prefix + "ok"]["payload"]) == {
-        "Dealsync_Key__c": prefix + "ok", "WhatId": opp, "Subject": f"Follow up {prefix}ok",
-        "ActivityDate": today().isoformat(), "Status": "Not Started", "Priority": "Normal",
-        "TaskSubtype": "Task"}
+        "WhatId": opp, "Subject": f"Follow up {prefix}ok", "ActivityDate": today().isoformat(),
+        "Status": "Not Started", "Priority": "Normal", "TaskSubtype": "Task",
+        "Description": f"[dealsync:{prefix}ok]"}
     assert "what_id" in preview[prefix + "bad"]["problem"]
     assert prefix + "ok" in metadata["preview"]
     assert {r["sync_status"] for r in outbox(warehouse, prefix).values()} == {"pending"}

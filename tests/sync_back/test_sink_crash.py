@@ -1,5 +1,6 @@
 """A sink killed between the Salesforce write and the local commit: the re-run finds exactly one
-Task per row, with the external-ID upsert path and with the look-up-by-key path."""
+Task per row, whether the key is kept in the Task's Description (no custom field), in a key
+field, or in an External ID field (upserts)."""
 
 import json
 import subprocess
@@ -8,12 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
+from .support import (
+    PATHS,
+    log,
+    outbox,
+    queue,
+    record_ids,
+    run_sink,
+    salesforce_tasks,
+    settings_with,
+    task_row,
+)
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-PATHS = {"upsert": {}, "lookup": {"external_id_field": None}}
 
 
 def _warehouse_spec(warehouse) -> dict:
@@ -29,7 +39,8 @@ def _kill_sink_after_write(emulator, warehouse, options: dict) -> subprocess.Com
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("engine, path", [("duckdb", "lookup"), ("postgres", "upsert")])
+@pytest.mark.parametrize("engine, path", [("duckdb", "description"), ("postgres", "description"),
+                                          ("duckdb", "key_field"), ("postgres", "upsert")])
 def test_sink_killed_after_the_write_leaves_no_duplicate(emulator, control, prefix, request,
                                                          engine, path):
     warehouse = request.getfixturevalue(f"{engine}_warehouse")
@@ -49,10 +60,10 @@ def test_sink_killed_after_the_write_leaves_no_duplicate(emulator, control, pref
     _, metadata = run_sink(emulator, warehouse, settings_with(**PATHS[path]))
 
     tasks = salesforce_tasks(emulator, prefix)
-    assert [t["Dealsync_Key__c"] for t in tasks] == keys          # exactly one Task per row
+    assert [t["key"] for t in tasks] == keys          # exactly one Task per row
     rows = outbox(warehouse, prefix)
     assert {k: r["task_id"] for k, r in rows.items()} == {
-        t["Dealsync_Key__c"]: t["Id"] for t in tasks}
+        t["key"]: t["Id"] for t in tasks}
     assert {r["sync_status"] for r in rows.values()} == {"sent"}
     assert [(e["status"], e["api"]) for e in log(warehouse, prefix)] == [("sent", "lookup")] * 5
     assert (metadata["recovered"], metadata["api_calls"]) == (5, 1)  # one look-up, no write
@@ -79,7 +90,7 @@ def test_bulk_job_interrupted_by_a_failing_hook_is_recovered_from_its_results(
     opp = record_ids(emulator, "Opportunity")["Globex - Renewal"]
     keys = [prefix + f"{i:02d}" for i in range(12)]
     queue(warehouse, [task_row(k, opp) for k in keys])
-    settings = settings_with(external_id_field=None, bulk_threshold=10)
+    settings = settings_with(bulk_threshold=10)
 
     def fail(api, written):
         raise RuntimeError(f"hook: the process dies after {api} wrote {len(written)} rows")
@@ -93,7 +104,7 @@ def test_bulk_job_interrupted_by_a_failing_hook_is_recovered_from_its_results(
     _, metadata = run_sink(emulator, warehouse, settings)
 
     tasks = salesforce_tasks(emulator, prefix)
-    assert [t["Dealsync_Key__c"] for t in tasks] == keys
+    assert [t["key"] for t in tasks] == keys
     assert metadata["recovered"] == 12
     assert {e["api"] for e in log(warehouse, prefix)} == {"bulk"}
     assert all("from an interrupted run" in e["message"] for e in log(warehouse, prefix))

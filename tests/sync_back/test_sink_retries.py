@@ -4,15 +4,23 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from .support import log, outbox, queue, record_ids, run_sink, salesforce_tasks, settings_with, task_row
+from .support import (
+    PATHS,
+    log,
+    outbox,
+    queue,
+    record_ids,
+    run_sink,
+    salesforce_tasks,
+    settings_with,
+    task_row,
+)
 
 pytestmark = pytest.mark.slow
 
-UPSERT = {}
-LOOKUP = {"external_id_field": None}
 
 
-@pytest.mark.parametrize("path", [UPSERT, LOOKUP], ids=["upsert", "lookup"])
+@pytest.mark.parametrize("path", PATHS.values(), ids=PATHS)
 def test_locked_rows_are_retried_in_the_next_run(emulator, warehouse, control, prefix, path):
     opp = record_ids(emulator, "Opportunity")["Globex - Renewal"]
     queue(warehouse, [task_row(prefix + str(i), opp) for i in range(4)])
@@ -54,7 +62,7 @@ def test_backoff_holds_a_retrying_row_until_its_time(emulator, duckdb_warehouse,
     assert due["sent"] == 1 and len(salesforce_tasks(emulator, prefix)) == 1
 
 
-@pytest.mark.parametrize("path", [UPSERT, LOOKUP], ids=["upsert", "lookup"])
+@pytest.mark.parametrize("path", PATHS.values(), ids=PATHS)
 def test_503s_are_retried_within_the_run_then_in_later_runs(
         emulator, duckdb_warehouse, control, prefix, path):
     warehouse = duckdb_warehouse
@@ -72,7 +80,7 @@ def test_503s_are_retried_within_the_run_then_in_later_runs(
 
     assert second["sent"] == 3 and second["api_calls"] == 3  # two more 503s, then the write
     tasks = salesforce_tasks(emulator, prefix)
-    assert [t["Dealsync_Key__c"] for t in tasks] == [prefix + str(i) for i in range(3)]
+    assert [t["key"] for t in tasks] == [prefix + str(i) for i in range(3)]
 
 
 def test_a_row_that_keeps_failing_is_given_up_with_the_reason(emulator, duckdb_warehouse, control,
@@ -93,7 +101,7 @@ def test_a_row_that_keeps_failing_is_given_up_with_the_reason(emulator, duckdb_w
     assert (second["failed"], third["sent"], third["api_calls"]) == (1, 0, 0)
 
 
-@pytest.mark.parametrize("path", [UPSERT, LOOKUP], ids=["upsert", "lookup"])
+@pytest.mark.parametrize("path", PATHS.values(), ids=PATHS)
 def test_a_write_whose_answer_is_lost_is_not_duplicated(emulator, duckdb_warehouse, control,
                                                         prefix, path):
     """The connection drops after Salesforce wrote the Tasks. Neither path resends blindly (an
@@ -108,7 +116,7 @@ def test_a_write_whose_answer_is_lost_is_not_duplicated(emulator, duckdb_warehou
     _, second = run_sink(emulator, warehouse, settings_with(**path))
 
     tasks = salesforce_tasks(emulator, prefix)
-    assert [t["Dealsync_Key__c"] for t in tasks] == [prefix + str(i) for i in range(3)]
+    assert [t["key"] for t in tasks] == [prefix + str(i) for i in range(3)]
     rows = outbox(warehouse, prefix)
     assert {r["sync_status"] for r in rows.values()} == {"sent"}
     assert sorted(r["task_id"] for r in rows.values()) == sorted(t["Id"] for t in tasks)

@@ -25,7 +25,7 @@ def test_a_bulk_job_above_the_threshold_reports_each_row(emulator, warehouse, co
     assert {e["api"] for e in entries} == {"bulk"}
     bad = [e for e in entries if e["sync_key"] == prefix + "bad"]
     assert bad[0]["error_code"] == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
-    task_ids = {t["Dealsync_Key__c"]: t["Id"] for t in salesforce_tasks(emulator, prefix)}
+    task_ids = {t["key"]: t["Id"] for t in salesforce_tasks(emulator, prefix)}
     assert {k: r["task_id"] for k, r in outbox(warehouse, prefix).items()
             if r["sync_status"] == "sent"} == task_ids
 

@@ -118,6 +118,7 @@ def mutate(app, request: Request) -> Response:
     obj = _object(app, request)
     values = _stored_values(obj, request.json() or {})
     app.store.update(obj, request.params["id"], values, stamp=_stamp(values))
+    app.store.poison.clear(obj.name, request.params["id"], list(values))  # a fix of that field
     return Response(204)
 
 

@@ -90,6 +90,7 @@ def create_version(app, obj, values: dict, user_id: str) -> str:
         raise ApiError(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [PathOnClient]",
                        ["PathOnClient"])
     files = _file_fields(values, data)
+    doc_files = {k: v for k, v in files.items() if k != "Checksum"}
     with store.lock:
         stamp = store.stamp()
         owner = values.get("OwnerId") or user_id
@@ -106,7 +107,7 @@ def create_version(app, obj, values: dict, user_id: str) -> str:
             number, status = 1, "P" if fpl else "R"
             doc_id = store.insert(docs, {"Title": values.get("Title"), "OwnerId": owner,
                                          "PublishStatus": status, "ContentModifiedDate": stamp,
-                                         **files}, user_id, stamp)
+                                         **doc_files}, user_id, stamp)
             store.insert(links, {"LinkedEntityId": owner, "ContentDocumentId": doc_id,
                                  "ShareType": "I", "Visibility": "AllUsers"}, user_id, stamp)
             if fpl:
@@ -119,5 +120,5 @@ def create_version(app, obj, values: dict, user_id: str) -> str:
                                   user_id, stamp)
         store.update(docs, doc_id, {"LatestPublishedVersionId": version_id,
                                     "Title": values.get("Title"), "ContentModifiedDate": stamp,
-                                    **files}, user_id, stamp)
+                                    **doc_files}, user_id, stamp)
     return version_id

@@ -1,5 +1,5 @@
 """`python -m salesforce_emulator serve --port P --org demo|empty|PATH --scale small|medium|large
---seed N`; the `salesforce-emulator` console script is the same command."""
+--seed N [--org-profile NAME ...]`; the `salesforce-emulator` console script is the same command."""
 
 import argparse
 import os
@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 
+from .org.profiles import PROFILES, parse_names
 from .server import Emulator
 
 
@@ -22,9 +23,17 @@ def main(argv=None) -> int:
     serve.add_argument("--daily-max", type=int, default=1_000_000, help="daily API request limit")
     serve.add_argument("--live-rate", type=float, default=0.0, help="changes per second (live mode)")
     serve.add_argument("--verbose", action="store_true", help="log every request")
+    serve.add_argument("--org-profile", action="append", default=[], metavar="NAME",
+                       help="an org that lacks things; repeatable or comma-separated: "
+                            + ", ".join(PROFILES))
     args = parser.parse_args(argv)
+    try:
+        profiles = parse_names(args.org_profile)
+    except ValueError as exc:
+        parser.error(str(exc))
     emulator = Emulator(org=args.org, scale=args.scale, seed=args.seed, port=args.port,
-                        state_dir=args.state_dir, daily_max=args.daily_max, verbose=args.verbose)
+                        state_dir=args.state_dir, daily_max=args.daily_max, verbose=args.verbose,
+                        profiles=profiles)
     emulator.start()
     if args.live_rate:
         emulator.app.live.set_rate(args.live_rate)

@@ -82,3 +82,31 @@ class Control:
 
     def live(self, rate: float) -> None:
         self._call("POST", "/live", json={"rate": rate})
+
+    def profile(self, *names: str, hidden_fields: dict | None = None,
+                inactive_picklist_values: dict | None = None) -> dict:
+        """Switch the org to these profiles (none: the full org)."""
+        body = {"profiles": list(names)}
+        if hidden_fields is not None:
+            body["hidden_fields"] = hidden_fields
+        if inactive_picklist_values is not None:
+            body["inactive_picklist_values"] = inactive_picklist_values
+        return self._call("POST", "/profile", json=body)
+
+    def reset_profile(self) -> None:
+        self._call("DELETE", "/profile")
+
+    def set_today(self, today: str | None = None, days: int | None = None) -> dict:
+        return self._call("POST", "/clock", json={"today": today} if today else {"days": days or 0})
+
+    def reset_clock(self) -> None:
+        self._call("DELETE", "/clock")
+
+    def poison(self, sobject: str, kind: str, **spec) -> dict:
+        return self._call("POST", f"/poison/{sobject}", json={"kind": kind, **spec})
+
+    def fix_poison(self, sobject: str, record_id: str, values: dict | None = None) -> None:
+        self._call("DELETE", f"/poison/{sobject}/{record_id}", json=values or {})
+
+    def undelete(self, sobject: str, record_id: str) -> list[str]:
+        return self._call("POST", f"/undelete/{sobject}/{record_id}")["restored"]

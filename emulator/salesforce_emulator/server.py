@@ -6,17 +6,20 @@ from pathlib import Path
 from .api.app import Credentials, EmulatorApp
 from .api.http import serve
 from .generator.live import LiveMode
+from .org.profiles import parse_names
 from .org.store import Store
 from .tls import write_certificates, write_jwt_keypair
 
 
 class Emulator:
-    """One emulated org on https://127.0.0.1:PORT. `port=0` picks a free port."""
+    """One emulated org on https://127.0.0.1:PORT. `port=0` picks a free port; `profiles` names
+    org profiles (org/profiles.py) such as ["plain", "hidden_fields"], or "plain,no_api"."""
 
     def __init__(self, org: str = "demo", scale: str = "small", seed: int = 7, port: int = 0,
                  state_dir: str | Path | None = None, daily_max: int = 1_000_000,
-                 verbose: bool = False):
+                 verbose: bool = False, profiles=()):
         self.org, self.scale, self.seed, self.port = org, scale, seed, port
+        self.profiles = parse_names(profiles)
         self.state_dir = Path(state_dir or tempfile.mkdtemp(prefix="dealsync-emulator-"))
         self.daily_max, self.verbose = daily_max, verbose
         self.store: Store | None = None
@@ -43,7 +46,7 @@ class Emulator:
         self.jwt_private_key_path, public_key = write_jwt_keypair(self.state_dir)
         credentials = Credentials(jwt_public_key_pem=public_key.read_bytes())
         self.app = EmulatorApp(self.store, credentials, daily_max=self.daily_max, seed=self.seed,
-                               verbose=self.verbose)
+                               verbose=self.verbose, profiles=self.profiles)
         self.app.live = LiveMode(self.store, seed=self.seed)
         self._server, _ = serve(self.app, "127.0.0.1", self.port, cert, key)
         self.port = self._server.server_address[1]
@@ -81,6 +84,7 @@ class Emulator:
             f"  password+token:   {c.password} + {c.security_token}",
             f"  refresh token:    {c.refresh_token}",
             f"  JWT private key:  {self.jwt_private_key_path}",
+            f"  org profiles:     {', '.join(self.profiles) or 'none (the full org)'}",
             f"  records:          {sum(self.counts.values())} "
             f"({', '.join(f'{k} {v}' for k, v in self.counts.items())})",
             "Point dealsync at it with:",

@@ -1,8 +1,15 @@
 """The emulated org as a web application: auth, API metering, faults and dispatch.
 
 Every data call passes the same gate, in Salesforce's order: bearer token (401
-INVALID_SESSION_ID), daily request limit (403 REQUEST_LIMIT_EXCEEDED), then the handler. Each
-metered response carries `Sforce-Limit-Info`, which is how clients watch their quota.
+INVALID_SESSION_ID), the org's API access (403, profiles.py), daily request limit (403
+REQUEST_LIMIT_EXCEEDED), then the handler. Each metered response carries `Sforce-Limit-Info`,
+which is how clients watch their quota. Bulk API 1.0 (`/services/async/...`) passes the same
+gate with its own error format.
+
+A JSON (non-multipart) body is limited to 52,428,800 bytes, as Salesforce limits one ("Insert or
+Update Blob Data": 50 MB of text or 37.5 MB of base64-encoded data,
+https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_insert_update_blob.htm);
+a larger file must go multipart.
 """
 
 import secrets
@@ -10,14 +17,20 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from ..org.errors import ApiError
+from ..org.profiles import Profiles
+from ..org.schema import ObjectDef
 from ..org.store import Store
 from .faults import Faults
 from .http import Request, Response, Router, internal_error
 
 DATA_PREFIX = r"/services/data/v(?P<version>\d+\.\d)"
+MAX_JSON_BODY = 52_428_800
+TOO_LARGE = ("; nested exception is: \n\tcommon.exception.ApiException: Maximum size of request "
+             f"reached. Maximum size of request is {MAX_JSON_BODY} bytes.")
 
 
 @dataclass
@@ -74,8 +87,11 @@ class Usage:
 
 class EmulatorApp:
     def __init__(self, store: Store, credentials: Credentials | None = None,
-                 daily_max: int = 1_000_000, seed: int = 0, verbose: bool = False):
+                 daily_max: int = 1_000_000, seed: int = 0, verbose: bool = False,
+                 profiles=()):
         self.store = store
+        self.profiles = Profiles(profiles)
+        self.today_shift = timedelta(0)  # POST /control/clock moves the org's today
         self.credentials = credentials or Credentials()
         self.usage = Usage(daily_max)
         self.faults = Faults(seed)
@@ -85,11 +101,24 @@ class EmulatorApp:
         self._token_lock = threading.Lock()
         self.data_routes = Router()
         self.open_routes = Router()  # oauth, SOAP, versions, control: not metered, no bearer
-        from . import auth, bulk, composite, control, query, records
-        for module in (query, records, composite, bulk):
+        from . import auth, bulk, bulk1, composite, content, control, control_org, query, records
+        for module in (query, content, records, composite, bulk, bulk1):
             module.register(self.data_routes, self)
-        for module in (auth, control):
+        for module in (auth, control, control_org):
             module.register(self.open_routes, self)
+
+    # ----- the org as the API user sees it --------------------------------------------------
+    def objects(self) -> dict[str, ObjectDef]:
+        """The schema through the active profiles (the store's own dict when none is set)."""
+        return self.profiles.view(self.store.objects)
+
+    def object(self, name: str) -> ObjectDef | None:
+        """Case-insensitive lookup among the objects the API user sees."""
+        return next((o for n, o in self.objects().items() if n.lower() == name.lower()), None)
+
+    def now(self) -> datetime:
+        """The org's clock for formulas and date literals: now, moved by /control/clock."""
+        return datetime.now(timezone.utc) + self.today_shift
 
     # ----- tokens -------------------------------------------------------------------------
     def issue_token(self, user_id: str | None) -> str:
@@ -118,6 +147,9 @@ class EmulatorApp:
         try:
             if request.path.startswith("/services/data/v") and request.path.rstrip("/").count("/") > 2:
                 return self.handle_data(request)
+            if request.path.startswith("/services/async/"):
+                from .bulk1_format import error_response
+                return error_response(self.handle_data(request), request)
             handler, params = self.open_routes.match(request.method, request.path)
             request.params = params
             return handler(request)
@@ -132,6 +164,9 @@ class EmulatorApp:
         drop = None
         try:
             request.user_id = self.user_for(request)
+            refused = self.profiles.gate_error()
+            if refused is not None:
+                raise refused
             handler, params = self.data_routes.match(request.method, request.path)
             request.params = params
             if metered:
@@ -142,6 +177,8 @@ class EmulatorApp:
                 headers["Sforce-Limit-Info"] = self.usage.header()
                 self._apply_faults(request)
                 drop = self.faults.take("drop", request.method, request.path)
+            if len(request.body) > MAX_JSON_BODY and "json" in request.headers.get("content-type", ""):
+                raise ApiError(400, "JSON_PARSER_ERROR", TOO_LARGE)
             response = handler(request)
             if metered and request.sobject and not params.get("sobject"):
                 self.usage.attribute(request.sobject)

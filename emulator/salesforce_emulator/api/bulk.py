@@ -16,6 +16,7 @@ import pyarrow.csv as pa_csv
 
 from ..org import ids
 from ..org.errors import ApiError
+from ..org.poison_wire import apply_table, swap_bytes
 from ..soql.engine import compile_soql
 from .http import Request, Response
 from .records import write_record
@@ -88,9 +89,9 @@ def create_query_job(app, request: Request) -> Response:
     ending = body.get("lineEnding", "LF")
     if delimiter not in DELIMITERS or ending not in ENDINGS:
         raise ApiError(400, "INVALIDJOB", "Invalid columnDelimiter or lineEnding")
-    compiled = compile_soql(body.get("query", ""), app.store.objects,
+    compiled = compile_soql(body.get("query", ""), app.objects(),
                             include_deleted=operation == "queryAll", for_bulk=True,
-                            now=datetime.now(timezone.utc), api_version=request.params["version"])
+                            now=app.now(), api_version=request.params["version"])
     request.sobject = compiled.object.name
     job_id = app.bulk_jobs.new_id()
     job = {"id": job_id, "operation": operation, "object": compiled.object.name,
@@ -112,6 +113,7 @@ def _run_query_job(app, job: dict, compiled) -> None:
     cur = app.store.con.cursor()
     try:
         cur.execute(f'CREATE OR REPLACE TABLE "{job["_table"]}" AS {compiled.sql}', compiled.params)
+        job["_swaps"] = apply_table(app.store.poison, cur, job["_table"], job["_header"], job["object"])
         job["numberRecordsProcessed"] = cur.execute(f'SELECT count(*) FROM "{job["_table"]}"').fetchone()[0]
         job["state"] = "JobComplete"
     except Exception as exc:  # noqa: BLE001 - a failed job reports its error, as Salesforce's do
@@ -176,7 +178,7 @@ def query_results(app, request: Request) -> Response:
         include_header=True, delimiter=DELIMITERS[job["columnDelimiter"]],
         quoting_style="all_valid", eol=ENDINGS[job["lineEnding"]]))
     end = offset + table.num_rows
-    return Response(200, out.getvalue(), {
+    return Response(200, swap_bytes(out.getvalue(), job.get("_swaps") or {}), {
         "Content-Type": "text/csv",
         "Sforce-NumberOfRecords": str(table.num_rows),
         "Sforce-Locator": _locator(end) if end < total else "null"})
@@ -188,7 +190,7 @@ def create_ingest_job(app, request: Request) -> Response:
     operation = body.get("operation")
     if operation not in ("insert", "update", "upsert", "delete", "hardDelete"):
         raise ApiError(400, "INVALIDJOB", f"Invalid operation: {operation}")
-    obj = app.store.object(body.get("object", ""))
+    obj = app.object(body.get("object", ""))
     if obj is None:
         raise ApiError(400, "INVALIDJOB", f"Entity '{body.get('object')}' is not supported by the Bulk API")
     if operation == "upsert" and not body.get("externalIdFieldName"):
@@ -231,7 +233,7 @@ def close_ingest_job(app, request: Request) -> Response:
 
 def _run_ingest_job(app, job: dict, user_id: str) -> None:
     job["state"] = "InProgress"
-    obj = app.store.objects[job["object"]]
+    obj = app.object(job["object"])
     op = {"hardDelete": "delete"}.get(job["operation"], job["operation"])
     delimiter = DELIMITERS[job["columnDelimiter"]]
     for text in job.pop("_csv"):

@@ -83,7 +83,7 @@ def collection(app, request: Request, op: str) -> Response:
 
 def _type_of(app, record: dict):
     name = (record.get("attributes") or {}).get("type")
-    obj = app.store.object(name or "")
+    obj = app.object(name or "")
     if obj is None:
         raise ApiError(400, "INVALID_TYPE", f"sObject type '{name}' is not supported.")
     return obj
@@ -95,7 +95,7 @@ def collection_delete(app, request: Request) -> Response:
         raise ApiError(400, "EXCEEDED_ID_LIMIT", "too many ids")
     results = []
     for record_id in record_ids:
-        obj = next((o for o in app.store.objects.values() if record_id.startswith(o.key_prefix)), None)
+        obj = next((o for o in app.objects().values() if record_id.startswith(o.key_prefix)), None)
         try:
             if obj is None:
                 raise ApiError(400, "MALFORMED_ID", f"malformed id {record_id}")

@@ -11,6 +11,7 @@
   POST   /control/tokens/expire               every issued access token becomes invalid
   POST   /control/limits                      {"daily_max": N, "used": M} ("used" = max exhausts it)
   POST   /control/live                        {"rate": changes per second} (0 stops)
+  profile, clock, poison and undelete routes: control_org.py
 
 Record writes skip the API's validation rules but not types: a value its field cannot hold is a
 400 with Salesforce's error array, naming the object and the field.
@@ -118,6 +119,7 @@ def mutate(app, request: Request) -> Response:
     obj = _object(app, request)
     values = _stored_values(obj, request.json() or {})
     app.store.update(obj, request.params["id"], values, stamp=_stamp(values))
+    app.store.poison.clear(obj.name, request.params["id"], list(values))  # a fix of that field
     return Response(204)
 
 

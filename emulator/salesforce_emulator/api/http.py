@@ -49,7 +49,11 @@ class Response:
 
     @classmethod
     def json(cls, payload, status: int = 200, headers: dict | None = None) -> "Response":
-        return cls(status, orjson.dumps(payload), {"Content-Type": JSON_TYPE, **(headers or {})})
+        try:
+            body = orjson.dumps(payload)
+        except orjson.JSONEncodeError:  # a lone surrogate (poison records): escaped, as on the wire
+            body = json.dumps(payload, ensure_ascii=True, default=str).encode()
+        return cls(status, body, {"Content-Type": JSON_TYPE, **(headers or {})})
 
     @classmethod
     def error(cls, exc: ApiError) -> "Response":

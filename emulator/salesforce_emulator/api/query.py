@@ -8,10 +8,10 @@ so a retry returns exactly the rows the lost page had.
 
 import threading
 from collections import OrderedDict
-from datetime import datetime, timezone
 
 from ..org import ids
 from ..org.errors import ApiError
+from ..org.poison_wire import apply_records
 from ..soql.engine import compile_soql
 from .http import Request, Response
 
@@ -122,8 +122,8 @@ def execute_soql(app, soql: str, include_deleted: bool, version: str, batch: int
     """Run a SOQL query and return its first page (shared by REST query and /composite)."""
     if not soql:
         raise ApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
-    compiled = compile_soql(soql, app.store.objects, include_deleted=include_deleted,
-                            now=datetime.now(timezone.utc), api_version=version)
+    compiled = compile_soql(soql, app.objects(), include_deleted=include_deleted,
+                            now=app.now(), api_version=version)
     if request is not None:
         request.sobject = compiled.object.name
     total = app.store.con.cursor().execute(compiled.count_sql, compiled.params).fetchone()[0]
@@ -144,6 +144,7 @@ def _page(app, cursor: QueryCursor, offset: int, version: str, resource: str) ->
     else:
         app.cursors.close(cursor.locator)
     body["records"] = [to_record(row) for row in rows]
+    apply_records(app.store.poison, cursor.compiled.object.name, body["records"])
     return body
 
 
@@ -168,7 +169,8 @@ def limits(app) -> Response:
         "ConcurrentAsyncGetReportInstances": {"Max": 200, "Remaining": 200},
         "DailyApiRequests": {"Max": usage.daily_max, "Remaining": max(0, usage.daily_max - usage.used)},
         "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
-        "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000},
+        "DailyBulkApiBatches": {"Max": 15000,
+                                "Remaining": 15000 - usage.by_kind.get("bulk1_batch", 0)},
         "DailyBulkV2QueryFileStorageMB": {"Max": 976562, "Remaining": 976562},
         "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000 - usage.by_kind.get("bulk_create", 0)},
         "DataStorageMB": {"Max": 1024, "Remaining": 1024},

@@ -13,6 +13,7 @@ from ..org.describe import global_describe, sobject_basic_info, sobject_describe
 from ..org.errors import ApiError
 from ..org.store import DELETED_LOG, quote
 from ..org.validation import check_record, owner_default, parse_datetime
+from . import conditional, content
 from .http import Request, Response
 
 DATA = r"/services/data/v(?P<version>\d+\.\d)"
@@ -26,9 +27,10 @@ def register(router, app) -> None:
         router.add(method, f"{DATA}{pattern}", handler)
 
     add("GET", r"/sobjects", lambda r: Response.json(
-        global_describe(app.store.objects, r.params["version"])), "describe")
+        global_describe(app.objects(), r.params["version"])), "describe")
     add("GET", rf"/sobjects/{OBJ}/describe", lambda r: Response.json(
-        sobject_describe(app.store, sobject(app, r), r.params["version"])), "describe")
+        sobject_describe(app.store, sobject(app, r), r.params["version"], objects=app.objects())),
+        "describe")
     add("GET", rf"/sobjects/{OBJ}/deleted", lambda r: changed(app, r, deleted=True))
     add("GET", rf"/sobjects/{OBJ}/updated", lambda r: changed(app, r, deleted=False))
     add("GET", rf"/sobjects/{OBJ}", lambda r: Response.json(
@@ -43,7 +45,7 @@ def register(router, app) -> None:
 
 
 def sobject(app, request: Request):
-    obj = app.store.object(request.params["sobject"])
+    obj = app.object(request.params["sobject"])
     if obj is None:
         raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
     return obj
@@ -59,7 +61,9 @@ def record_json(obj, row: dict, version: str, fields: list[str] | None = None) -
         if f is None:
             raise ApiError(400, "INVALID_FIELD", f"No such column '{name}' on entity '{obj.name}'")
         value = row.get(f.name)
-        if f.type == "datetime" and value is not None:
+        if f.type == "base64" and value is not None:  # the blob is read from its own url
+            value = f"{url}/{f.name}"
+        elif f.type == "datetime" and value is not None:
             value = value.strftime(STAMP)
         elif f.type == "date" and value is not None:
             value = value.isoformat()
@@ -73,6 +77,9 @@ def write_record(app, obj, op: str, values: dict, user_id: str, record_id: str |
     fault = app.faults.take("record_error", "WRITE", f"/{obj.name}/{op}", obj.name)
     if fault:
         raise ApiError(fault.status if fault.status != 503 else 400, fault.code, fault.message, [])
+    if obj.access_denied:  # the user's profile may read the object but not write it
+        raise ApiError(400, "INSUFFICIENT_ACCESS_OR_READONLY",
+                       f"insufficient access rights on object id: no {op} permission on {obj.name}")
     store = app.store
     if op == "delete":
         store.delete(obj, _existing_id(obj, record_id))
@@ -102,6 +109,8 @@ def _create(app, obj, values: dict, user_id: str) -> str:
         raise ApiError(400, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
                        f"entity type {obj.name} does not support insert")
     checked = check_record(app.store, obj, owner_default(dict(values), obj, user_id), "create")
+    if obj.name == "ContentVersion":
+        return content.create_version(app, obj, checked, user_id)
     return app.store.insert(obj, checked, user_id)
 
 
@@ -126,7 +135,7 @@ def _match_external(store, obj, ext_field: str, value) -> list[str]:
 
 def create(app, request: Request) -> Response:
     obj = sobject(app, request)
-    body = request.json() or {}
+    body = content.multipart_body(request) if content.is_multipart(request) else request.json() or {}
     if not isinstance(body, dict):
         raise ApiError(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of sObject from an array")
     return Response.json(write_record(app, obj, "create", body, request.user_id), 201)
@@ -139,13 +148,19 @@ def read(app, request: Request) -> Response:
     if row is None:
         raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
     fields = [f for f in request.query.get("fields", "").split(",") if f] or None
-    return Response.json(record_json(obj, row, request.params["version"], fields))
+    body = record_json(obj, row, request.params["version"], fields)
+    return conditional.read_response(obj, row, body, request)
 
 
 def update(app, request: Request) -> Response:
     obj = sobject(app, request)
-    write_record(app, obj, "update", request.json() or {}, request.user_id, request.params["id"])
-    return Response(204)
+    full = ids.normalize(request.params["id"])
+    row = app.store.get(obj, full) if full else None
+    if row is not None:
+        conditional.check_update(obj, row, request)
+    result = write_record(app, obj, "update", request.json() or {}, request.user_id,
+                          request.params["id"])
+    return Response(204, b"", conditional.updated_headers(app, obj, result["id"]))
 
 
 def delete(app, request: Request) -> Response:

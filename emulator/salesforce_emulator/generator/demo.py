@@ -36,6 +36,7 @@ Opportunities:
     non-renewals have no Type. Region__c from the account's city, 6% null, and the inactive
     value "ANZ" on first-year Sydney deals (~2%).
   - Amount null for 4%; ~17% are >= 100,000 (Is_Large_Deal__c); NextStep on ~70% of open deals.
+    Account_Industry__c and Days_Open__c are formulas, computed when read (nothing generated).
   - IsClosed/IsWon/ForecastCategory*/Probability/ExpectedRevenue/Fiscal* as the stage implies.
   - CreatedDate <= LastStageChangeDate <= LastModifiedDate <= SystemModstamp <= now, in whole
     seconds as Salesforce stores datetimes; about one record in six (every object) has

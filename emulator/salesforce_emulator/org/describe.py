@@ -36,7 +36,8 @@ FALLBACK_LABELS = {"Id": "Record ID", "IsDeleted": "Deleted"}  # as on real cust
 NUMBER_OVERRIDES = {("Account", "AnnualRevenue"): (18, 0)}
 SOAP_TYPES = {"id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "int": "xsd:int",
               "double": "xsd:double", "currency": "xsd:double", "percent": "xsd:double",
-              "date": "xsd:date", "datetime": "xsd:dateTime", "address": "urn:address"}
+              "date": "xsd:date", "datetime": "xsd:dateTime", "address": "urn:address",
+              "base64": "xsd:base64Binary"}
 # (child object, field) -> (relationshipName, cascadeDelete), from the real describes.
 CHILD_RELATIONSHIPS = {
     ("Account", "ParentId"): ("ChildAccounts", False),
@@ -137,7 +138,7 @@ def sobject_basic_info(store: Store, obj: ObjectDef, api_version: str) -> dict:
 
 
 def sobject_describe(store: Store, obj: ObjectDef, api_version: str,
-                     instance_url: str | None = None) -> dict:
+                     instance_url: str | None = None, objects: dict | None = None) -> dict:
     """GET /sobjects/X/describe: the top-level keys of the real Opportunity describe."""
     entry = global_entry(obj, api_version)
     urls = dict(entry["urls"])
@@ -148,7 +149,7 @@ def sobject_describe(store: Store, obj: ObjectDef, api_version: str,
     stages = store.stages() if any(f.picklist == "Stage" for f in obj.fields.values()) else None
     name_field = _name_field(obj)
     out = {**entry,
-           "actionOverrides": [], "childRelationships": child_relationships(store.objects, obj),
+           "actionOverrides": [], "childRelationships": child_relationships(objects or store.objects, obj),
            "compactLayoutable": entry["layoutable"], "defaultImplementation": None,
            "extendedBy": None, "extendsInterfaces": None,
            "fields": [field_describe(obj, f, stages, f.name == name_field)

@@ -14,6 +14,9 @@ and, for objects without one there, NetCoreForce's models generated from a v64 d
     compound=X   component of compound field X                formula     value computed by SQL
 """
 
+# Objects that carry only SystemModstamp of the audit fields (as ContentDocumentLink does).
+MODSTAMP_ONLY = {"ContentDocumentLink"}
+
 SYSTEM_FIELDS = """
 CreatedDate datetime ro
 CreatedById reference ref=User rel=CreatedBy ro
@@ -133,6 +136,8 @@ FiscalQuarter int ro
 FiscalYear int ro
 Region__c picklist pick=Region custom
 Is_Large_Deal__c boolean custom formula ro
+Account_Industry__c string len=1300 custom formula ro
+Days_Open__c double custom formula ro
 """),
     "OpportunityContactRole": ("00K", "Opportunity Contact Role", "Opportunity Contact Role", """
 Id id ro
@@ -200,6 +205,51 @@ Status picklist pick=EmailStatus req restricted
 MessageDate datetime
 RelatedToId reference ref=Opportunity,Account rel=RelatedTo
 ThreadIdentifier string len=255
+"""),
+    # Files (Salesforce Files): a document, its versions, and the records it is shared with.
+    "ContentDocument": ("069", "Content Document", "Content Documents", """
+Id id ro
+IsDeleted boolean ro
+IsArchived boolean ro
+Title string len=255
+OwnerId reference ref=User rel=Owner
+PublishStatus picklist pick=PublishStatus restricted ro
+LatestPublishedVersionId reference ref=ContentVersion rel=LatestPublishedVersion ro
+Description textarea len=1000
+ContentSize int ro
+FileType string len=20 ro
+FileExtension string len=40 ro
+ContentModifiedDate datetime ro
+"""),
+    "ContentVersion": ("068", "Content Version", "Content Versions", """
+Id id ro
+IsDeleted boolean ro
+ContentDocumentId reference ref=ContentDocument rel=ContentDocument co
+IsLatest boolean ro
+ContentUrl url len=1333
+VersionNumber string len=20 ro
+Title string len=255 req
+Description textarea len=1000
+ReasonForChange string len=1000
+PathOnClient string len=500 co
+ContentSize int ro
+FileType string len=20 ro
+FileExtension string len=40 ro
+Checksum string len=50 ro
+VersionData base64 co
+FirstPublishLocationId reference ref=Opportunity,Account,Contact,User rel=FirstPublishLocation co
+OwnerId reference ref=User rel=Owner
+ContentLocation picklist pick=ContentLocation restricted co
+PublishStatus picklist pick=PublishStatus restricted ro
+ContentModifiedDate datetime
+"""),
+    "ContentDocumentLink": ("06A", "Content Document Link", "Content Document Link", """
+Id id ro
+IsDeleted boolean ro
+LinkedEntityId reference ref=Opportunity,Account,Contact,User rel=LinkedEntity req co
+ContentDocumentId reference ref=ContentDocument rel=ContentDocument req co
+ShareType picklist pick=ShareType restricted
+Visibility picklist pick=LinkVisibility restricted
 """),
     "Project__c": ("a0P", "Project", "Projects", """
 Id id ro

@@ -5,13 +5,14 @@ Field / ObjectDef classes built from the object tables in objects.py.
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
-from .objects import OBJECT_LINES, SYSTEM_FIELDS
+from .objects import MODSTAMP_ONLY, OBJECT_LINES, SYSTEM_FIELDS
 
 STORAGE_TYPES = {
     "id": "VARCHAR", "reference": "VARCHAR", "string": "VARCHAR", "picklist": "VARCHAR",
     "multipicklist": "VARCHAR", "combobox": "VARCHAR", "textarea": "VARCHAR", "email": "VARCHAR",
     "phone": "VARCHAR", "url": "VARCHAR", "boolean": "BOOLEAN", "int": "BIGINT", "double": "DOUBLE",
     "currency": "DOUBLE", "percent": "DOUBLE", "date": "DATE", "datetime": "TIMESTAMP",
+    "base64": "BLOB",
 }
 
 # (value, active). Inactive values stay in describe and on old records, as in a real org.
@@ -54,14 +55,29 @@ PICKLISTS: dict[str, list[tuple[str, bool]]] = {
                  ("Australia/Sydney", True)],
     "SobjectType": [("Account", True), ("Opportunity", True), ("Contact", True)],
     "ProjectStatus": [("Planned", True), ("Active", True), ("Done", True), ("Cancelled", False)],
+    # Files: ContentVersion.ContentLocation (S = Salesforce, E = external, L = social), the
+    # PublishStatus codes, and ContentDocumentLink's ShareType (Viewer, Collaborator, Inferred).
+    "ContentLocation": [("S", True), ("E", True), ("L", True)],
+    "PublishStatus": [("U", True), ("P", True), ("R", True)],
+    "ShareType": [("V", True), ("C", True), ("I", True)],
+    "LinkVisibility": [("AllUsers", True), ("InternalUsers", True), ("SharedUsers", True)],
     # Opportunity.StageName values come from the OpportunityStage records; see stage_picklist().
 }
 
-# Formula fields: the DuckDB SQL that computes them from the same row ({t} is the row's table
-# alias) and the formula text describe shows.
+# Formula fields: the DuckDB SQL that computes them at query time ({t} is the row's table alias,
+# {today} the org's today as a DATE literal) and the formula text describe shows. Salesforce
+# computes formulas when they are read, not on save, so a value changes while SystemModstamp
+# (moved only by writes to the record: "System Fields",
+# https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/system_fields.htm) stays put:
+# a cross-object formula when its parent changes, a TODAY() formula every day.
 FORMULAS = {
     ("Opportunity", "Is_Large_Deal__c"): ('coalesce({t}."Amount" >= 100000, false)',
                                           "Amount >= 100000"),
+    ("Opportunity", "Account_Industry__c"): (
+        '(SELECT a."Industry" FROM "Account" a WHERE a."Id" = {t}."AccountId")',
+        "TEXT(Account.Industry)"),
+    ("Opportunity", "Days_Open__c"): ("CAST(date_diff('day', CAST({t}.\"CreatedDate\" AS DATE), "
+                                      "{today}) AS DOUBLE)", "TODAY() - DATEVALUE(CreatedDate)"),
 }
 
 
@@ -81,6 +97,7 @@ class Field:
     custom: bool = False
     compound_field_name: str | None = None
     formula: str | None = None
+    inactive: tuple[str, ...] = ()  # picklist values deactivated in this org (profiles.py)
 
     @property
     def nillable(self) -> bool:
@@ -106,6 +123,7 @@ class ObjectDef:
     custom: bool = False
     createable: bool = True
     deletable: bool = True
+    access_denied: bool = False  # the user may read but not write it (profiles.py)
 
     def field(self, name: str) -> Field | None:
         """Case-insensitive field lookup, as SOQL and the REST API do it."""
@@ -175,19 +193,23 @@ def build_objects() -> dict[str, ObjectDef]:
     for name, (prefix, label, plural, lines) in OBJECT_LINES.items():
         obj = ObjectDef(name=name, key_prefix=prefix, label=label, label_plural=plural,
                         custom=name.endswith("__c"))
-        for line in filter(str.strip, (lines + SYSTEM_FIELDS).splitlines()):
+        system = "SystemModstamp datetime ro" if name in MODSTAMP_ONLY else SYSTEM_FIELDS
+        for line in filter(str.strip, (lines + system).splitlines()):
             f = _parse_field(name, line)
             obj.fields[f.name] = f
         if name in ("User",):
             obj.deletable = False
         if name in ("OpportunityStage",):
             obj.createable = obj.deletable = False
+        if name == "ContentDocument":  # created by inserting a ContentVersion, never directly
+            obj.createable = False
         objects[name] = obj
     return objects
 
 
 def picklist_values(obj: ObjectDef, f: Field, stages: list[tuple[str, bool]] | None = None):
     """(value, active) pairs for a picklist field; StageName's come from OpportunityStage rows."""
-    if f.picklist == "Stage":
-        return stages or []
-    return PICKLISTS.get(f.picklist or "", [])
+    values = (stages or []) if f.picklist == "Stage" else PICKLISTS.get(f.picklist or "", [])
+    if f.inactive:
+        values = [(v, active and v not in f.inactive) for v, active in values]
+    return values

@@ -13,6 +13,7 @@ import duckdb
 
 from . import ids
 from .errors import ApiError
+from .poison import Poison
 from .schema import STORAGE_TYPES, Field, ObjectDef, build_objects
 
 DELETED_LOG = "_deleted_log"  # (object, Id, deleted_at): what sobjects/X/deleted reports
@@ -36,6 +37,7 @@ class Store:
         self.lock = threading.RLock()
         self._counters: dict[str, int] = {}
         self._last_stamp = datetime.min
+        self.poison = Poison()  # wire overrides of poison records (poison.py)
         for obj in self.objects.values():
             self._create_table(obj)
         self.con.execute(f"CREATE TABLE IF NOT EXISTS {DELETED_LOG} "
@@ -141,11 +143,12 @@ class Store:
             row = {f.name: None for f in obj.stored_fields()}
             row.update(values)
             row["Id"] = values.get("Id") or self.new_id(obj)
-            for name in ("CreatedDate", "LastModifiedDate", "SystemModstamp"):
-                row[name] = values.get(name) or stamp
             user_id = user_id or self.default_user_id()
-            for name in ("CreatedById", "LastModifiedById"):
-                row[name] = values.get(name) or user_id
+            for name, default in (("CreatedDate", stamp), ("LastModifiedDate", stamp),
+                                  ("SystemModstamp", stamp), ("CreatedById", user_id),
+                                  ("LastModifiedById", user_id)):
+                if name in obj.fields:  # ContentDocumentLink has SystemModstamp only
+                    row[name] = values.get(name) or default
             if obj.has_is_deleted:
                 row["IsDeleted"] = bool(values.get("IsDeleted", False))
             self._derive(obj, row, None)
@@ -168,9 +171,10 @@ class Store:
             stamp = stamp or self.stamp()
             row = dict(before)
             row.update(values)
-            row["LastModifiedDate"] = values.get("LastModifiedDate") or stamp
             row["SystemModstamp"] = values.get("SystemModstamp") or stamp
-            row["LastModifiedById"] = user_id or self.default_user_id()
+            if "LastModifiedDate" in obj.fields:
+                row["LastModifiedDate"] = values.get("LastModifiedDate") or stamp
+                row["LastModifiedById"] = user_id or self.default_user_id()
             self._derive(obj, row, before)
             changed = [c for c in row if row[c] != before.get(c)]
             if changed:
@@ -191,6 +195,17 @@ class Store:
                 self.con.execute(f'DELETE FROM {quote(obj.name)} WHERE "Id" = ?', [record_id])
             self.con.execute(f"INSERT INTO {DELETED_LOG} VALUES (?, ?, ?)",
                              [obj.name, record_id, stamp])
+
+    def undelete(self, obj: ObjectDef, record_id: str, stamp: datetime | None = None) -> list[str]:
+        """Restore a record from the recycle bin with the children its delete cascaded to.
+
+        As Salesforce's undelete(): IsDeleted false again, SystemModstamp moves, and the record
+        leaves the deleted feed ("undelete()", SOAP API Developer Guide:
+        https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_undelete.htm).
+        Returns the restored Ids, the record's first.
+        """
+        from .undelete import undelete
+        return undelete(self, obj, record_id, stamp)
 
     def purge(self, obj: ObjectDef, record_id: str) -> None:
         """Empty the recycle bin for one record: it vanishes even from queryAll."""

@@ -8,6 +8,8 @@ FIELD_INTEGRITY_EXCEPTION, INVALID_CROSS_REFERENCE_KEY, INVALID_OR_NULL_FOR_REST
 STRING_TOO_LONG and JSON_PARSER_ERROR.
 """
 
+import base64
+import binascii
 from datetime import date, datetime, timezone
 
 from . import ids
@@ -20,6 +22,8 @@ CREATE_DEFAULTS = {
     ("Task", "TaskSubtype"): "Task", ("Event", "EventSubtype"): "Event",
     ("Event", "ShowAs"): "Busy", ("EmailMessage", "Status"): "3",
     ("User", "TimeZoneSidKey"): "America/Los_Angeles",
+    ("ContentVersion", "ContentLocation"): "S", ("ContentDocumentLink", "ShareType"): "V",
+    ("ContentDocumentLink", "Visibility"): "AllUsers",
 }
 OWNED = "OwnerId"
 
@@ -59,8 +63,10 @@ def _convert(obj: ObjectDef, f: Field, value):
             return date.fromisoformat(str(value))
         if f.type == "datetime":
             return parse_datetime(str(value))
+        if f.type == "base64":
+            return value if isinstance(value, bytes) else base64.b64decode(value, validate=True)
         return str(value)
-    except ValueError:
+    except (ValueError, binascii.Error):
         raise ApiError(400, "JSON_PARSER_ERROR",
                        f"Cannot deserialize instance of {f.type} from VALUE_STRING value {value} "
                        f"or request may be missing a required field at [line:1, column:1]",
@@ -91,7 +97,7 @@ def check_record(store, obj: ObjectDef, values: dict, mode: str) -> dict:
     if mode == "create":
         for (obj_name, name), default in CREATE_DEFAULTS.items():
             if obj_name == obj.name and out.get(name) is None:
-                out[name] = default
+                out[name] = _active_default(store, obj, name, default)
         missing = [f.name for f in obj.fields.values()
                    if f.required and f.createable and out.get(f.name) in (None, "")
                    and f.name != OWNED]
@@ -145,6 +151,15 @@ def _check_picklist(store, obj: ObjectDef, f: Field, value: str) -> None:
     if value not in active:
         raise ApiError(400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                        f"{f.name}: bad value for restricted picklist field: {value}", [f.name])
+
+
+def _active_default(store, obj: ObjectDef, name: str, default: str) -> str:
+    """The org's default value; where the usual one is inactive, its first active value."""
+    f = obj.fields.get(name)
+    if f is None or default not in f.inactive:
+        return default
+    stages = store.stages() if f.picklist == "Stage" else None
+    return next((v for v, active in picklist_values(obj, f, stages) if active), default)
 
 
 def owner_default(values: dict, obj: ObjectDef, user_id: str) -> dict:

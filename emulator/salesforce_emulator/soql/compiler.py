@@ -45,7 +45,8 @@ def _blank(res: "Resolved", value: Value) -> bool:
 
 def opaque(f: Field) -> bool:
     """Compound, multi-select and long text fields: no filtering, sorting or grouping on them."""
-    return f.type in ("address", "multipicklist") or (f.type == "textarea" and f.length > 255)
+    return f.type in ("address", "multipicklist", "base64") or \
+        (f.type == "textarea" and f.length > 255)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class Scope:
         f = obj.field(segs[-1])
         if f is None:
             raise self.error("INVALID_FIELD", ref.pos, _NO_FIELD.format(segs[-1], obj.name))
-        return Resolved(self.column(alias, f), f, (*path, f.name), tuple(objects),
+        return Resolved(self.column(alias, f, obj.name), f, (*path, f.name), tuple(objects),
                         frozenset(aliases), tuple(urls), self._components(obj, alias, f))
 
     def _polymorphic(self, ref: FieldRef, parent: str, rel: Field, targets: list[ObjectDef],
@@ -150,10 +151,14 @@ class Scope:
         joins = [sql for alias, sql, _ in self.joins.values() if alias in needed]
         return " ".join([f"{quote(self.root.name)} t0", *joins])
 
-    @staticmethod
-    def column(alias: str, f: Field) -> str | None:
+    def column(self, alias: str, f: Field, obj_name: str = "") -> str | None:
+        """SQL reading a field: formulas computed now (today is the org's), a blob as its url."""
         if f.formula:
-            return "(" + f.formula.replace("{t}", alias) + ")"
+            today = f"DATE '{self.today.isoformat()}'"
+            return "(" + f.formula.replace("{t}", alias).replace("{today}", today) + ")"
+        if f.type == "base64":  # a query gives the blob's url, never its bytes
+            url = self.url(f'{alias}."Id"', obj_name) + f" || '/{f.name}'"
+            return f"CASE WHEN {alias}.{quote(f.name)} IS NULL THEN NULL ELSE {url} END"
         return None if f.type == "address" else f"{alias}.{quote(f.name)}"
 
     def _components(self, obj: ObjectDef, alias: str, f: Field) -> tuple:

@@ -16,6 +16,7 @@ from ..org.store import quote
 from .compiler import NUMBER_TYPES, Resolved, Scope, opaque
 from .lexer import SoqlError, located
 from .parser import Aggregate, FieldRef, Parser, Query
+from .restrictions import check_required_filter
 
 __all__ = ["SoqlError", "OutputColumn", "CompiledQuery", "compile_soql"]
 
@@ -59,6 +60,7 @@ def compile_soql(text: str, objects: dict[str, ObjectDef], *, include_deleted: b
     query = Parser(text).parse()
     root = _find_object(objects, query, text)
     _check_clauses(query, for_bulk)
+    check_required_filter(root, query)
     now = now or datetime.now(timezone.utc)
     today = (now.astimezone(timezone.utc) if now.tzinfo else now).date()
     scope = Scope(text, objects, root, include_deleted=include_deleted, today=today,
@@ -175,6 +177,8 @@ def _format(expr: str, ftype: str, for_bulk: bool) -> str:
 
 
 def _output_sql(res: Resolved, for_bulk: bool) -> str:
+    if for_bulk and res.field.type == "base64":
+        raise SoqlError("API_ERROR", f"Bulk API does not support base64 fields: {res.field.name}")
     if res.field.type != "address":
         return _format(res.expr, res.field.type, for_bulk)
     if for_bulk:

@@ -1,6 +1,7 @@
 """`dealsync`: the one command for people running the sync.
 
     dealsync status      is the sync working? (per object, deals, the sync-back outbox)
+    dealsync doctor      is this org ready for a first sync? (what to fix, if anything)
     dealsync backfill    backfill the period the settings ask for
     dealsync docs        the deal-warehouse data dictionary
     dealsync emulator    the local Salesforce emulator (a development tool, installed separately)
@@ -15,10 +16,10 @@ import argparse
 import os
 import sys
 
-from .commands import backfill, demo, docs, emulator, status
+from .commands import backfill, demo, docs, doctor, emulator, status
 from .process_exit import run_and_exit
 
-COMMANDS = (status, backfill, docs, emulator, demo)
+COMMANDS = (status, doctor, backfill, docs, emulator, demo)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,7 @@ def run_status(as_json: bool, check_connection: bool) -> int:
     try:
         report, connection = _report(check_connection)
     except Exception as exc:  # the user sees one line naming what to fix, not a traceback
-        print(f"dealsync status: {_describe(exc)}", file=sys.stderr)
+        print(f"dealsync status: {describe_error(exc)}", file=sys.stderr)
         return EXIT_ERROR
     from assets.operations.status import needs_attention
 
@@ -84,7 +84,7 @@ def _connection_line(connection: dict | None) -> str | None:
             f"{connection['api_used']} of {connection['api_max']}")
 
 
-def _describe(exc: Exception) -> str:
+def describe_error(exc: Exception) -> str:
     """One line for the terminal, secrets scrubbed; settings and warehouse errors name the key."""
     import sqlalchemy as sa
 

@@ -22,8 +22,10 @@ FIXES = {
     "QUERY_TIMEOUT": "the query ran too long in Salesforce: narrow the window (halve it) or use "
                      "Bulk 2.0 for this slice",
     "NOT_FOUND": "check the object name and the api_version setting",
-    "API_DISABLED_FOR_ORG": "give the integration user's profile the 'API Enabled' permission "
-                            "(and check the org edition includes API access)",
+    "API_DISABLED_FOR_ORG": "the org's edition has no API access: use an edition that includes "
+                            "it (Enterprise, Unlimited, Developer, Performance) or buy API access",
+    "API_CURRENTLY_DISABLED": "give the integration user's profile or a permission set the "
+                              "'API Enabled' permission",
     "INSUFFICIENT_ACCESS": "grant the integration user read access to the object",
     "OPERATION_TOO_LARGE": "grant the integration user 'View All Data' (Task/Event queries over "
                            "100,000 distinct who/what ids need it), or narrow the window",

@@ -70,6 +70,34 @@ def test_sink_killed_after_the_write_leaves_no_duplicate(emulator, control, pref
     assert control.counters()["by_kind"] == {"composite": 1}
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "postgres"])
+def test_an_org_with_no_custom_fields_gets_each_task_once_across_a_kill(
+        emulator, control, prefix, request, engine):
+    """The default settings on an org with no custom fields at all (the emulator's `plain`
+    profile): the key lives in each Task's Description, and a sink killed between the write
+    and the commit still leaves exactly one Task per row."""
+    warehouse = request.getfixturevalue(f"{engine}_warehouse")
+    opp = record_ids(emulator, "Opportunity")["Globex - Renewal"]
+    keys = [prefix + str(i) for i in range(4)]
+    queue(warehouse, [task_row(k, opp, description="Ask for the renewal date") for k in keys])
+    control.profile("plain")
+    try:
+        assert _kill_sink_after_write(emulator, warehouse, {}).returncode == -9
+        assert len(salesforce_tasks(emulator, prefix)) == 4
+        _, metadata = run_sink(emulator, warehouse, settings_with())
+        _, again = run_sink(emulator, warehouse, settings_with())
+    finally:
+        control.reset_profile()
+
+    tasks = salesforce_tasks(emulator, prefix)
+    assert [t["key"] for t in tasks] == keys and {t["Dealsync_Key__c"] for t in tasks} == {None}
+    assert {t["Description"] for t in tasks} == {
+        f"Ask for the renewal date\n\n[dealsync:{k}]" for k in keys}
+    assert (metadata["recovered"], metadata["sent"]) == (4, 4)
+    assert (again["sent"], again["api_calls"]) == (0, 0)
+    assert {r["sync_status"] for r in outbox(warehouse, prefix).values()} == {"sent"}
+
+
 def test_in_flight_rows_wait_for_the_grace_period(emulator, duckdb_warehouse, control, prefix):
     """A row marked in flight moments ago may belong to a send still running elsewhere."""
     warehouse = duckdb_warehouse

@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 EMULATOR_PORT ?= 8443
+DAGSTER_PORT ?= 3000
 
 .PHONY: install demo test check lint test-ops chromium dev emulator bench clean
 
@@ -54,10 +55,10 @@ chromium:
 	  || echo "chromium missing: run 'apt-get install chromium' as root (log: $(VENV)/chromium-install.log)"
 
 # Webserver and daemon together (`dagster dev`) on the local SQLite instance, with the pool
-# limits the deployment uses (deploy/set-pools.sh).
+# limits the deployment uses (deploy/set-pools.sh). `make dev DAGSTER_PORT=3001` for another port.
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER=$(VENV)/bin/dagster sh deploy/set-pools.sh
-	$(VENV)/bin/dagster dev -w workspace.yaml
+	$(VENV)/bin/dagster dev -w workspace.yaml -p $(DAGSTER_PORT)
 
 emulator: install
 	$(PY) -m salesforce_emulator serve --port $(EMULATOR_PORT) --org demo --scale small

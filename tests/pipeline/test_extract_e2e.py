@@ -61,3 +61,34 @@ def test_bulk_backfill_lands_the_same_rows_as_rest(emulator, duckdb_warehouse, t
 
 def _any_user(emulator) -> str:
     return emulator.store.con.execute('SELECT "Id" FROM "User" WHERE "IsActive" LIMIT 1').fetchone()[0]
+
+
+def test_progress_shows_per_object_while_the_run_goes_and_ends_complete(emulator, control,
+                                                                        duckdb_warehouse):
+    """Records landed against Salesforce's COUNT(), as AssetObservations on each object's asset
+    (what the UI's run log and asset pages show, and what `make demo` draws its bars from):
+    a few per object, not one per page, and the last one complete."""
+    import dagster as dg
+
+    control.fault(kind="latency", match="/query", seconds=0.3, next=40)  # a run that takes time
+    result = extract(emulator, duckdb_warehouse)
+    observations = [e.event_specific_data.asset_observation
+                    for e in result.all_events
+                    if e.event_type == dg.DagsterEventType.ASSET_OBSERVATION]
+    by_object: dict[str, list[dict]] = {}
+    for o in observations:
+        by_object.setdefault(o.asset_key.path[-1], []).append(
+            {k: v.value for k, v in o.metadata.items()})
+    assert set(by_object) == {"user", "opportunity_stage", "record_type", "opportunity",
+                              "account", "contact", "opportunity_contact_role", "task", "event",
+                              "email_message"}
+    for name, reports in by_object.items():
+        last = reports[-1]
+        assert last["state"] == "completed" and last["records_landed"] > 0, (name, reports)
+        if "records_expected" in last:  # windowed objects are counted first
+            assert last["records_landed"] == last["records_expected"], (name, last)
+        assert len(reports) <= 6, (name, len(reports))  # throttled: not one per page
+    assert by_object["opportunity"][0]["state"] == "in progress"  # shown while it lands
+    landed = {e.asset_key.path[-1]: e.materialization.metadata["rows_landed"].value
+              for e in result.get_asset_materialization_events()}
+    assert {n: r[-1]["records_landed"] for n, r in by_object.items()} == landed

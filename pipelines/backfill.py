@@ -60,10 +60,17 @@ def build_backfill_jobs(extraction: ExtractionSettings, objects: list[str],
             context.log.info(f"Period skip: no history is loaded; {marked} objects sync from "
                              "now on (each tick reads only what changed since).")
         months = sum(_months(windows, first, last) for first, last in ranges)
+        first_key = windows.get_first_partition_key()
+        if ranges and ranges[0][0] > first_key:
+            context.log.info(f"History from {ranges[0][0]}: the months before it "
+                             f"({first_key} onwards) stay missing on the partitions pages until "
+                             "a longer period is backfilled.")
         return dg.Output(None, metadata={
             "period": period, "partitions": months, "runs": len(ranges),
             "ranges": dg.MetadataValue.json([list(r) for r in ranges]),
-            "history_from": ranges[0][0] if ranges else "now"})
+            "history_from": ranges[0][0] if ranges else "now",
+            "months_not_imported": (_months(windows, first_key, ranges[0][0]) - 1
+                                    if ranges else 0)})
 
     @dg.job(name=LAUNCHER, tags={MODE_TAG: "backfill"},
             description="Backfill a period of history, picked in the Launchpad (30d, 60d, 90d, "

@@ -15,6 +15,7 @@ from resources.clock import utc_now
 from resources.salesforce import SalesforceResource
 from resources.salesforce.errors import BulkUnavailable, QuotaStop, SalesforceCallError
 from resources.settings import ExtractionSettings, ObjectSpec
+from resources.staging.naming import table_name
 from resources.staging.schema import SchemaDriftError
 from resources.warehouse import WarehouseResource
 
@@ -34,8 +35,7 @@ def build_extract_asset(extraction: ExtractionSettings,
     @dg.multi_asset(
         name="salesforce_extract",
         specs=[dg.AssetSpec(object_key(s.name), group_name=SALESFORCE, skippable=True,
-                            kinds={"salesforce"}, description=f"Salesforce {s.name}: every "
-                            "record version in staging, and its current state.")
+                            kinds={"salesforce"}, description=_description(s.name))
                for s in specs],
         partitions_def=windows,
         backfill_policy=dg.BackfillPolicy.multi_run(extraction.max_partitions_per_run),
@@ -77,6 +77,14 @@ def build_extract_asset(extraction: ExtractionSettings,
                 metadata={"failed_objects": dg.MetadataValue.json(sorted(job.failures))})
 
     return salesforce_extract
+
+
+def _description(name: str) -> str:
+    return (f"Salesforce {name}: every record version in staging.{table_name(name)}_versions, "
+            f"and its current state in staging.{table_name(name)}. One partition per month of "
+            "SystemModstamp; the 10-minute schedule refreshes the current month. Months before "
+            "the history you backfilled are not imported and show as missing: that is expected; "
+            "launch the job backfill_period with a longer period to import them.")
 
 
 class ExtractionRun:

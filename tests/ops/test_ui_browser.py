@@ -97,3 +97,49 @@ def test_partitions_page_shows_every_partition_materialized(browser, deployment,
         page.close()
     assert "Failed (0)" in text and "Missing (0)" in text, text[:1500]
     assert all(key in text for key in scenario.partitions)
+
+
+def test_a_backfill_period_picked_in_the_launchpad_runs_as_a_few_runs(browser, deployment,
+                                                                      scenario, instance):
+    """The data engineer's path: the job backfill_period's Launchpad, the period edited in its
+    config (the editor offers the choices), Launch Run. The sensor launches the planned runs."""
+    import dagster as dg
+
+    from pipelines.backfill import REQUEST_TAG
+
+    from .processes import wait_until
+
+    page = _page(browser, f"{deployment.url}/locations/dealsync/jobs/backfill_period/playground",
+                 "Launch Run")
+    try:
+        line = page.get_by_text("period: 6m")
+        line.click()
+        page.keyboard.press("End")
+        page.keyboard.press("Backspace")
+        page.keyboard.press("Backspace")
+        page.keyboard.type("all")
+        page.get_by_text("period: all").wait_for()
+        _screenshot(page, "ui_launchpad_period.png")
+        page.get_by_role("button", name="Launch Run").click()
+        page.wait_for_url("**/runs/**")
+        launcher_id = page.url.rstrip("/").split("/")[-1]
+    finally:
+        page.close()
+
+    def done():
+        runs = instance.get_runs(filters=dg.RunsFilter(tags={REQUEST_TAG: launcher_id}))
+        return runs if runs and all(r.is_finished for r in runs) else None
+
+    runs = wait_until(done, 600, "the runs the backfill_period run planned", interval_s=2)
+    launcher = instance.get_run_by_id(launcher_id)
+    assert launcher.job_name == "backfill_period"
+    assert launcher.run_config["ops"]["plan_backfill"]["config"]["period"] == "all"
+    assert {r.status for r in runs} == {dg.DagsterRunStatus.SUCCESS}
+    assert {r.job_name for r in runs} == {"backfill"}
+    assert {r.tags["dealsync/backfill_period"] for r in runs} == {"all"}
+    page = _page(browser, f"{deployment.url}/runs", "Launched by")
+    try:
+        page.get_by_text("backfill_period_runs").first.wait_for()
+    finally:
+        _screenshot(page, "ui_backfill_period_runs.png")
+        page.close()

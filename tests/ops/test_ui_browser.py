@@ -8,6 +8,7 @@ it the test fails under CI=true and is skipped, with the reason, elsewhere.
 
 import os
 import shutil
+from datetime import datetime, timezone
 
 import pytest
 
@@ -120,9 +121,10 @@ def test_a_backfill_period_picked_in_the_launchpad_runs_as_a_few_runs(browser, d
         page.keyboard.type("all")
         page.get_by_text("period: all").wait_for()
         _screenshot(page, "ui_launchpad_period.png")
+        clicked = datetime.now(timezone.utc)
         page.get_by_role("button", name="Launch Run").click()
-        page.wait_for_url("**/runs/**")
-        launcher_id = page.url.rstrip("/").split("/")[-1]
+        launcher_id = wait_until(lambda: _launched_since(instance, clicked), 120,
+                                 "the backfill_period run the click launched").run_id
     finally:
         page.close()
 
@@ -143,3 +145,11 @@ def test_a_backfill_period_picked_in_the_launchpad_runs_as_a_few_runs(browser, d
     finally:
         _screenshot(page, "ui_backfill_period_runs.png")
         page.close()
+
+
+def _launched_since(instance, moment):
+    import dagster as dg
+
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name="backfill_period",
+                                                   created_after=moment), limit=1)
+    return runs[0] if runs else None

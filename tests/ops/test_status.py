@@ -1,5 +1,5 @@
 """`dealsync status` and the `sync_status` asset after the busy hour: the same numbers as the
-warehouse itself (the quick cases are in test_status_command.py)."""
+warehouse itself (the quick cases are in tests/operations/test_status_command.py)."""
 
 import json
 
@@ -10,10 +10,10 @@ from assets.keys import SYNC_STATUS_KEY
 from assets.operations.sync_status import build_sync_status_asset
 from resources.settings import load_settings
 from resources.staging.naming import table_name
+from tests.operations.support import dealsync
 
 from .processes import wait_until
 from .scenario import REPOSITORY
-from .test_status_command import dealsync
 
 pytestmark = pytest.mark.slow
 

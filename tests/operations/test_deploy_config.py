@@ -8,11 +8,12 @@ import dagster as dg
 import pytest
 import yaml
 
-from .processes import ROOT
+from .support import ROOT
 
 LOCAL = ROOT / "dagster.yaml"
 DEPLOYED = ROOT / "deploy" / "postgres" / "dagster.yaml"
-SHARED = ("concurrency", "run_queue", "run_retries", "telemetry")
+SHARED = ("concurrency", "run_queue", "run_retries", "telemetry", "run_launcher",
+          "run_monitoring")
 
 
 def test_both_profiles_share_queue_pools_and_retries():
@@ -24,6 +25,9 @@ def test_both_profiles_share_queue_pools_and_retries():
               for t in local["concurrency"]["runs"]["tag_concurrency_limits"]}
     assert limits == {("dagster/backfill", None): 2, ("dealsync/mode", "incremental"): 1}
     assert local["run_retries"]["enabled"] and local["concurrency"]["pools"]["granularity"] == "op"
+    # A dead run is detected and its slots given back (the tick after a kill -9 is not blocked).
+    assert local["run_monitoring"]["enabled"]
+    assert local["run_monitoring"]["free_slots_after_run_end_seconds"] > 0
 
 
 def test_the_local_profile_is_a_queued_instance(tmp_path):
@@ -32,6 +36,8 @@ def test_the_local_profile_is_a_queued_instance(tmp_path):
         assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
         assert instance.run_retries_max_retries == 2
+        assert type(instance.run_launcher).__name__ == "LocalRunLauncher"
+        assert instance.run_launcher.supports_check_run_worker_health
 
 
 def test_the_postgres_profile_names_a_missing_variable(tmp_path, monkeypatch):

@@ -5,9 +5,7 @@ exit codes a monitor can use; a fresh deployment is not an error."""
 import json
 import os
 import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import dagster as dg
 
@@ -15,16 +13,7 @@ from assets.operations.sync_status import build_sync_status_asset
 from resources.clock import utc_now
 from resources.warehouse import WarehouseResource
 
-from .processes import ROOT
-
-DEALSYNC = Path(sys.executable).parent / "dealsync"
-SETTINGS = str(ROOT / "tests" / "fixtures" / "settings" / "test.yaml")
-
-
-def dealsync(env: dict, *args: str) -> subprocess.CompletedProcess:
-    assert DEALSYNC.exists(), f"{DEALSYNC} missing: reinstall with `pip install -e '.[dev]'`"
-    return subprocess.run([str(DEALSYNC), *args], cwd=ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120)
+from .support import DEALSYNC, ROOT, SETTINGS, dealsync
 
 
 def _postgres_env(url: str) -> dict:

@@ -9,8 +9,7 @@ import pytest
 import yaml
 from salesforce_emulator import Emulator
 
-from .processes import ROOT
-from .test_status_command import DEALSYNC
+from .support import DEALSYNC, ROOT
 
 pytestmark = pytest.mark.slow
 

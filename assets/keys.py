@@ -12,6 +12,7 @@ OPERATIONS = "operations"
 # Run tags: the 10-minute tick sets MODE_TAG=incremental; FULL_REBUILD_TAG asks the deal
 # warehouse to rebuild every deal.
 MODE_TAG = "dealsync/mode"
+REJECTS_CHECK = "rejects"  # the WARN check on each extracted object
 FULL_REBUILD_TAG = "dealsync/full_rebuild"
 
 

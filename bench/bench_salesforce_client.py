@@ -26,8 +26,8 @@ SOQL = ("SELECT Id, Name, StageName, Amount, CloseDate, OwnerId, AccountId, IsCl
         "SystemModstamp, IsDeleted FROM Opportunity")
 
 
-def csv_rows(page: str) -> int:
-    return sum(1 for _ in csv.DictReader(io.StringIO(page)))
+def csv_rows(page: bytes) -> int:
+    return sum(1 for _ in csv.DictReader(io.StringIO(page.decode("utf-8"))))
 
 
 def bare_client(base: str, ca: str) -> Salesforce:

@@ -19,6 +19,7 @@ from pydantic import Field, PrivateAttr
 
 from resources.secrets import known_secrets, redact
 from resources.staging import current, hard_deletes, landing, sync_state
+from resources.staging import rejects as rejects_table
 from resources.staging.connections import (
     ENGINES,
     WarehouseConfigError,
@@ -196,10 +197,15 @@ class WarehouseResource(dg.ConfigurableResource):
                             window_start: datetime | None = None,
                             window_end: datetime | None = None, api: str | None = None,
                             api_calls: int = 0, fields: dict[str, str] | None = None,
-                            high_water_mark: datetime | None = None) -> None:
+                            high_water_mark: datetime | None = None,
+                            rejects: list[dict] | None = None,
+                            windows: list[tuple[datetime, datetime]] | None = None) -> None:
         """One object's successful run, in one transaction: its field list, its mark (moved
-        forward only) and its health row agree, whatever happens to the process after."""
+        forward only), its health row and its rejects agree, whatever happens to the process
+        after. `rejects` (records set aside) clears those that landed since (rejects.py)."""
         with self.connection() as connection:
+            if rejects is not None and run_id is not None:
+                rejects_table.record(connection, object_name, run_id, rejects, windows or [])
             if high_water_mark is not None:
                 sync_state.set_high_water_mark(connection, object_name, high_water_mark, False)
             sync_state.record_success(connection, object_name, record_count=record_count,
@@ -214,6 +220,17 @@ class WarehouseResource(dg.ConfigurableResource):
         with self.connection() as connection:
             sync_state.record_failure(connection, object_name, error, run_id=run_id,
                                       api_calls=api_calls)
+
+    def record_rejects(self, object_name: str, run_id: str, rejects: list[dict],
+                       windows: list[tuple[datetime, datetime]]) -> None:
+        """The object's records this run could not stage; clears those that landed since."""
+        with self.connection() as connection:
+            rejects_table.record(connection, object_name, run_id, rejects, windows)
+
+    def rejects(self) -> dict[str, list[dict]]:
+        """object -> its records that could not be staged, newest first."""
+        with self.connection() as connection:
+            return rejects_table.by_object(connection)
 
     def record_progress(self, object_name: str, *, run_id: str, landed: int,
                         expected: int | None) -> None:

@@ -6,6 +6,7 @@ object its own asset (materialize, backfill or inspect one alone). Runs tagged
 every other run (a backfill from the UI) reads its partition range, cut at now − lag.
 """
 
+from dataclasses import asdict
 from datetime import timedelta
 
 import dagster as dg
@@ -24,6 +25,7 @@ from .fields import select_fields
 from .partitions import backfill_windows
 from .progress import Progress
 from .references import References
+from .rejects_check import rejects_check_spec, rejects_checks
 from .tick import TickObject, run_tick
 from .windows import Window, backfill_window, tick_window
 
@@ -37,6 +39,7 @@ def build_extract_asset(extraction: ExtractionSettings,
         specs=[dg.AssetSpec(object_key(s.name), group_name=SALESFORCE, skippable=True,
                             kinds={"salesforce"}, description=_description(s.name))
                for s in specs],
+        check_specs=[rejects_check_spec(s.name) for s in specs],
         partitions_def=windows,
         backfill_policy=dg.BackfillPolicy.multi_run(extraction.max_partitions_per_run),
         can_subset=True,
@@ -60,6 +63,7 @@ def build_extract_asset(extraction: ExtractionSettings,
             if name in job.references:
                 metadata["fetched_by_id"] = job.references[name]
             yield dg.MaterializeResult(asset_key=object_key(name), metadata=metadata)
+        yield from rejects_checks(context, warehouse, job.runs)
         unfinished = [s.name for s in selected
                       if s.name not in job.runs and s.name not in job.failures]
         if job.stopped is not None:
@@ -187,7 +191,14 @@ class ExtractionRun:
             window_start=min((w.start for w in run.windows), default=None),
             window_end=window_end, api="+".join(sorted(run.apis)) or None,
             api_calls=int(round(calls)), fields=fields,
-            high_water_mark=window_end if advance_mark else None)
+            high_water_mark=window_end if advance_mark else None,
+            rejects=[asdict(r) for r in run.rejects],
+            windows=[(w.start, w.end) for w in run.windows])
+        if run.rejects:
+            self.context.log.warning(f"{name}: {len(run.rejects)} records could not be staged "
+                                     "and are in staging.rejects (the rest landed); e.g. "
+                                     f"{run.rejects[0].record_id}: {run.rejects[0].field} "
+                                     f"{run.rejects[0].error}")
         self.runs[name], self.fields[name] = run, fields
         self.progress.done(name)
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from resources.clock import utc_now
 from resources.salesforce.errors import BulkUnavailable, SalesforceCallError
 
-from .convert import csv_to_table, records_to_table
 from .progress import Progress
+from .quarantine import Rejected, csv_page, rest_page
 from .windows import EPOCH, Window, window_soql, window_where
 
 MIN_WINDOW_SECONDS = 60
@@ -32,6 +32,7 @@ class ObjectRun:
     missing_columns: list[str] = field(default_factory=list)
     max_modstamp: object = None
     expected: int | None = None
+    rejects: list[Rejected] = field(default_factory=list)
 
     def add(self, result, window: Window, api: str) -> None:
         """Count a landed window."""
@@ -66,10 +67,17 @@ class Extractor:
                                      window_end=window.end, run_id=self.run_id, api=api)
         run.add(result, window, api)
 
-    def rest_tables(self, object_name: str, fields: dict[str, str], soql: str) -> Iterator:
-        pages = self.client.query_pages(soql, object=object_name, include_deleted=True)
-        return self.counted(object_name,
-                              (records_to_table(p, fields, object_name) for p in pages))
+    def rest_tables(self, run: ObjectRun, fields: dict[str, str], soql: str) -> Iterator:
+        pages = self.client.query_pages(soql, object=run.object_name, include_deleted=True)
+        return self.tables(run, fields, pages)
+
+    def tables(self, run: ObjectRun, fields: dict[str, str], pages: Iterator,
+               csv: bool = False) -> Iterator:
+        """REST record pages (or Bulk CSV pages) as typed tables, counted for the progress
+        reports; a record that cannot land is set aside in run.rejects (quarantine.py)."""
+        convert = csv_page if csv else rest_page
+        return self.counted(run.object_name, (convert(p, fields, run.object_name, run.rejects)
+                                              for p in pages))
 
     def counted(self, object_name: str, tables: Iterator) -> Iterator:
         """Count pages as they land, for the progress reports (progress.py)."""
@@ -93,7 +101,7 @@ class Extractor:
                 return
             if expected > self.bulk_threshold and self._bulk(run, fields, soql, window, expected):
                 return
-            self.land(run, fields, self.rest_tables(object_name, fields, soql), window, "rest")
+            self.land(run, fields, self.rest_tables(run, fields, soql), window, "rest")
         except SalesforceCallError as exc:
             if not _is_timeout(exc) or window.seconds < 2 * MIN_WINDOW_SECONDS:
                 raise
@@ -108,8 +116,7 @@ class Extractor:
         """Land through Bulk 2.0; False (nothing landed) when Salesforce refuses the job."""
         object_name = run.object_name
         pages = self.client.bulk_query_pages(soql, object=object_name, include_deleted=True)
-        tables = self.counted(object_name,
-                                (csv_to_table(p, fields, object_name) for p in pages))
+        tables = self.tables(run, fields, pages, csv=True)
         try:
             first = next(tables, None)
         except BulkUnavailable as exc:
@@ -124,7 +131,7 @@ class Extractor:
     def extract_all(self, run: ObjectRun, fields: dict[str, str]) -> None:
         """Small setup objects (users, stages, record types): the whole table, every time."""
         soql = window_soql(run.object_name, list(fields), None)
-        tables = self.rest_tables(run.object_name, fields, soql)
+        tables = self.rest_tables(run, fields, soql)
         everything = Window(EPOCH, utc_now().replace(microsecond=0))
         self.land(run, fields, tables, everything, "rest")
 

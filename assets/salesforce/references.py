@@ -21,7 +21,6 @@ from resources.clock import utc_now
 from resources.staging.naming import table_name
 from transforms import sql
 
-from .convert import records_to_table
 from .extractor import Extractor, ObjectRun
 from .windows import EPOCH, Window
 
@@ -98,8 +97,8 @@ class References:
                ids: list[str]) -> int:
         """Land every record whose `column` is one of `ids`; returns how many came back."""
         before = run.landed
-        tables = self.extractor.counted(run.object_name,
-                                        self._pages(run.object_name, fields, column, ids))
+        tables = self.extractor.tables(run, fields,
+                                       self._pages(run.object_name, fields, column, ids))
         self.extractor.land(run, fields, tables, Window(EPOCH, utc_now().replace(microsecond=0)),
                             "rest")
         return run.landed - before
@@ -114,7 +113,6 @@ class References:
                  for n in range(0, len(ids), IDS_PER_QUERY)]
         for page in self.client.composite_queries(soqls, objects=[name] * len(soqls),
                                                   include_deleted=True):
-            yield records_to_table(page["records"], fields, name)
+            yield page["records"]
             if not page["done"]:
-                for more in self.client.next_pages(page["nextRecordsUrl"], object=name):
-                    yield records_to_table(more, fields, name)
+                yield from self.client.next_pages(page["nextRecordsUrl"], object=name)

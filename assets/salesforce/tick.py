@@ -14,7 +14,6 @@ from urllib.parse import quote
 from resources.salesforce.composite import strip_attributes
 from resources.settings.catalog import ObjectSpec
 
-from .convert import records_to_table
 from .extractor import Extractor, ObjectRun
 from .fields import select_fields
 from .windows import Window, window_soql
@@ -100,7 +99,7 @@ def _land(client, extractor: Extractor, obj: TickObject, log) -> ObjectRun:
         raise ValueError(f"{name}: describe failed ({obj.describe_error}); check that the "
                          "integration user can read the object")
     if obj.first_page is not None and fields == obj.cached_fields:
-        tables = extractor.counted(name, _pages(client, name, fields, obj.first_page))
+        tables = extractor.tables(run, fields, _pages(client, name, obj.first_page))
         extractor.land(run, fields, tables, obj.window, "composite")
     elif obj.spec.small:
         extractor.extract_all(run, fields)
@@ -112,8 +111,8 @@ def _land(client, extractor: Extractor, obj: TickObject, log) -> ObjectRun:
     return run
 
 
-def _pages(client, name: str, fields: dict[str, str], first_page: dict):
-    yield records_to_table(strip_attributes(first_page["records"]), fields, name)
+def _pages(client, name: str, first_page: dict):
+    """The record pages of a query whose first page came in a /composite response."""
+    yield strip_attributes(first_page["records"])
     if not first_page["done"]:
-        for page in client.next_pages(first_page["nextRecordsUrl"], object=name):
-            yield records_to_table(page, fields, name)
+        yield from client.next_pages(first_page["nextRecordsUrl"], object=name)

@@ -53,15 +53,18 @@ def set_state(sf: Salesforce, kind: str, job_id: str, state: str) -> dict:
     return _request(sf, "PATCH", f"{kind}/{job_id}", data=json.dumps({"state": state})).json()
 
 
-def query_results(sf: Salesforce, job_id: str, locator: str, max_records: int) -> tuple[str, str]:
-    """(CSV text with its header row, next locator or "" at the end) of one result page."""
+def query_results(sf: Salesforce, job_id: str, locator: str,
+                  max_records: int) -> tuple[bytes, str]:
+    """(CSV bytes with the header row, next locator or "" at the end) of one result page.
+    Bytes, not text: a value that is not UTF-8 must not cost the page (the extraction sets
+    that record aside and lands the rest)."""
     params = {"maxRecords": max_records}
     if locator:
         params["locator"] = locator
     response = _request(sf, "GET", f"{QUERY}/{job_id}/results", accept=CSV, params=params)
     following = response.headers.get("Sforce-Locator", "")
     # PostgreSQL-bound text cannot hold NUL; Salesforce can return it in long text fields.
-    return response.content.decode("utf-8").replace("\x00", ""), (
+    return response.content.replace(b"\x00", b""), (
         "" if following in ("", "null") else following)
 
 

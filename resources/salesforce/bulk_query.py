@@ -20,7 +20,7 @@ MAX_POLL_SECONDS = 2.0  # as simple-salesforce's own wait: a finished job is see
 
 
 def bulk_query_pages(client: "SalesforceClient", soql: str, *, object: str,
-                     include_deleted: bool = False, max_records: int = 50_000) -> Iterator[str]:
+                     include_deleted: bool = False, max_records: int = 50_000) -> Iterator[bytes]:
     try:
         job = client.call(lambda: bulk2.create_query_job(client.sf, soql,
                                                          include_deleted=include_deleted),

@@ -160,8 +160,8 @@ class SalesforceClient:
 
     # ----- Bulk 2.0 and composite (bulk_query.py, composite.py) -----------------------------
     def bulk_query_pages(self, soql: str, *, object: str, include_deleted: bool = False,
-                         max_records: int = 50_000) -> Iterator[str]:
-        """Bulk 2.0 query job; one CSV text (with its header row) per result page.
+                         max_records: int = 50_000) -> Iterator[bytes]:
+        """Bulk 2.0 query job; one page of CSV bytes (with its header row) per result page.
 
         Raises BulkUnavailable when Salesforce refuses or fails the job: re-run over REST.
         """

@@ -10,8 +10,9 @@ from resources.salesforce import BulkUnavailable, SalesforceCallError
 OBJECTS = ["Account", "Contact", "Opportunity", "Task", "Event"]
 
 
-def csv_ids(pages: list[str]) -> list[str]:
-    return [row["Id"] for page in pages for row in csv.DictReader(io.StringIO(page))]
+def csv_ids(pages: list[bytes]) -> list[str]:
+    return [row["Id"] for page in pages
+            for row in csv.DictReader(io.StringIO(page.decode("utf-8")))]
 
 
 def rest_ids(client, soql: str, object: str, include_deleted: bool = False) -> list[str]:
@@ -44,7 +45,7 @@ def test_include_deleted_uses_query_all(client, control):
 def test_bulk_pages_match_rest_rows(client, control):
     soql = "SELECT Id, Name, StageName FROM Opportunity"
     pages = list(client.bulk_query_pages(soql, object="Opportunity", max_records=2000))
-    assert len(pages) > 1 and all(page.startswith('"Id","Name","StageName"') for page in pages)
+    assert len(pages) > 1 and all(page.startswith(b'"Id","Name","StageName"') for page in pages)
     assert sorted(csv_ids(pages)) == sorted(rest_ids(client, soql, "Opportunity"))
     assert client.accounting()["by_object"]["Opportunity"]["bulk"] >= 2 + len(pages)
 

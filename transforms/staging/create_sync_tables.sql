@@ -42,6 +42,25 @@ create table if not exists staging.api_usage (
     seen_at timestamp not null
 );
 
+-- Records that could not be staged (assets/salesforce/quarantine.py): the rest of their object
+-- landed. A record leaves when it lands (fixed in Salesforce) or a later run reads its window
+-- again without it. reject_key: the record's Id, or for a record without one a hash of what it
+-- carried.
+create table if not exists staging.rejects (
+    object varchar not null,
+    reject_key varchar not null,
+    record_id varchar,
+    field varchar not null,
+    value_excerpt varchar,
+    error varchar not null,
+    fix varchar not null,
+    system_modstamp timestamp,
+    run_id varchar not null,
+    first_seen_at timestamp not null,
+    last_seen_at timestamp not null,
+    primary key (object, reject_key)
+);
+
 -- Records fetched by Id so that every deal's references are staged (assets/salesforce/
 -- references.py): a parent record (Account, Contact, User) by its Id, and an opportunity's
 -- contact roles (object OpportunityContactRole, id = the opportunity). `found` is false when

@@ -26,7 +26,7 @@ def model_key(name: str) -> dg.AssetKey:
     return dg.AssetKey([DEAL_WAREHOUSE, name])
 
 
-HARD_DELETES_KEY = dg.AssetKey([SALESFORCE, "hard_deletes"])
+RECONCILIATION_KEY = dg.AssetKey([SALESFORCE, "reconciliation"])
 DEALS_KEY = model_key("deals")
 DEAL_SKIPS_KEY = model_key("deal_skips")
 OWNERS_KEY = model_key("owners")

@@ -9,12 +9,12 @@ import dagster as dg
 from assets.checks.quality_checks import build_quality_checks
 from assets.operations.sync_status import build_sync_status_asset
 from assets.salesforce.extract_asset import build_extract_asset
-from assets.salesforce.reconcile import build_reconcile_asset
+from assets.salesforce.reconciliation import build_reconciliation_asset
 from assets.sync_back.assets import build_outbox_asset, build_sink_asset
 from resources.settings import Settings, cached_settings
 
 from .backfill import build_backfill_jobs
-from .jobs import incremental_sync_job, reconcile_deletes_job, sync_back_job, sync_status_job
+from .jobs import incremental_sync_job, reconciliation_job, sync_back_job, sync_status_job
 from .resources import build_resources
 from .schedules import build_schedules
 from .warehouse_defs import warehouse_definitions
@@ -32,13 +32,14 @@ def build_definitions(settings: Settings, resources: dict) -> dg.Definitions:
     launcher, ranged, launch_runs = build_backfill_jobs(settings.extraction, objects,
                                                         extract.partitions_def)
     pipeline = dg.Definitions(
-        assets=[extract, build_reconcile_asset(settings.extraction, specs),
+        assets=[extract, build_reconciliation_asset(settings.extraction, specs),
                 build_outbox_asset(settings.sync_back), build_sink_asset(settings.sync_back),
                 build_sync_status_asset(objects)],
         asset_checks=build_quality_checks(settings.sync_back.checks, objects),
-        jobs=[incremental_sync_job, reconcile_deletes_job, sync_back_job, sync_status_job,
+        jobs=[incremental_sync_job, reconciliation_job, sync_back_job, sync_status_job,
               launcher, ranged],
-        schedules=build_schedules(extract.partitions_def),
+        schedules=build_schedules(extract.partitions_def,
+                                  settings.extraction.reconciliation_cron),
         sensors=[launch_runs],
         resources=resources,
         # Every run (UI backfills too) runs its steps in one process: the steps of a run are a

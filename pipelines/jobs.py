@@ -1,12 +1,12 @@
-"""Jobs: the incremental sync (what the 10-minute schedule runs), the daily hard-delete
-reconciliation, sync-back alone, and the status refresh. The backfill jobs are in backfill.py."""
+"""Jobs: the incremental sync (what the 10-minute schedule runs), the daily reconciliation,
+sync-back alone, and the status refresh. The backfill jobs are in backfill.py."""
 
 import dagster as dg
 
 from assets.keys import (
     DEAL_WAREHOUSE,
-    HARD_DELETES_KEY,
     OPERATIONS,
+    RECONCILIATION_KEY,
     SALESFORCE,
     SYNC_BACK,
     SYNC_STATUS_KEY,
@@ -16,9 +16,9 @@ INCREMENTAL_SYNC = "incremental_sync"
 
 # Extraction, then the deal warehouse, its checks and the sink, all in one run: a blocking check
 # can only stop the sink within the run it belongs to.
-# The hard-delete reconciliation reads every Id of every object: daily, never on a tick.
-HARD_DELETES = dg.AssetSelection.assets(HARD_DELETES_KEY)
-SYNC_SELECTION = dg.AssetSelection.groups(SALESFORCE, DEAL_WAREHOUSE, SYNC_BACK) - HARD_DELETES
+# The reconciliation reads every record of every object: daily, never on a tick.
+RECONCILIATION = dg.AssetSelection.assets(RECONCILIATION_KEY)
+SYNC_SELECTION = dg.AssetSelection.groups(SALESFORCE, DEAL_WAREHOUSE, SYNC_BACK) - RECONCILIATION
 
 incremental_sync_job = dg.define_asset_job(
     INCREMENTAL_SYNC, selection=SYNC_SELECTION,
@@ -26,9 +26,11 @@ incremental_sync_job = dg.define_asset_job(
     tags={"dagster/max_retries": 1},
 )
 
-reconcile_deletes_job = dg.define_asset_job(
-    "reconcile_hard_deletes", selection=HARD_DELETES,
-    description="Compare Id sets with Salesforce and mark records purged from its recycle bin.",
+reconciliation_job = dg.define_asset_job(
+    "reconciliation", selection=RECONCILIATION,
+    description="Compare every record with Salesforce; read again what staging holds stale "
+                "(late commits, deletes, undeletes, formula values) and mark purged records. "
+                "The next tick carries the corrections into the deal warehouse.",
 )
 
 sync_back_job = dg.define_asset_job(

@@ -1,11 +1,11 @@
 """Schedules: the 10-minute incremental tick, the status refresh five minutes after it, and the
-daily hard-delete reconciliation."""
+daily reconciliation."""
 
 import dagster as dg
 
 from assets.keys import MODE_TAG
 
-from .jobs import INCREMENTAL_SYNC, incremental_sync_job, reconcile_deletes_job, sync_status_job
+from .jobs import INCREMENTAL_SYNC, incremental_sync_job, reconciliation_job, sync_status_job
 
 # Not NOT_STARTED: that is the run a tick is creating right now, or one a killed daemon left
 # behind, which the restarted daemon submits when it resumes the tick. Counting it would make
@@ -26,7 +26,8 @@ def previous_tick_in_flight(context: dg.ScheduleEvaluationContext) -> dg.SkipRea
     return None
 
 
-def build_schedules(windows: dg.TimeWindowPartitionsDefinition) -> list[dg.ScheduleDefinition]:
+def build_schedules(windows: dg.TimeWindowPartitionsDefinition,
+                    reconciliation_cron: str) -> list[dg.ScheduleDefinition]:
     @dg.schedule(name="incremental_sync_schedule", cron_schedule="*/10 * * * *",
                  job=incremental_sync_job, execution_timezone="UTC",
                  default_status=dg.DefaultScheduleStatus.RUNNING)
@@ -41,8 +42,10 @@ def build_schedules(windows: dg.TimeWindowPartitionsDefinition) -> list[dg.Sched
         return dg.RunRequest(partition_key=key, tags={MODE_TAG: "incremental"})
 
     reconcile = dg.ScheduleDefinition(
-        name="reconcile_hard_deletes_daily", job=reconcile_deletes_job, cron_schedule="30 3 * * *",
-        execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING)
+        name="reconciliation_schedule", job=reconciliation_job,
+        cron_schedule=reconciliation_cron, execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="extraction.reconciliation_cron in the settings; daily by default.")
     status = dg.ScheduleDefinition(
         name="sync_status_every_10_minutes", job=sync_status_job, cron_schedule="5-59/10 * * * *",
         execution_timezone="UTC", default_status=dg.DefaultScheduleStatus.RUNNING,

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 
 from resources.secrets import known_secrets, redact
-from resources.staging import current, hard_deletes, landing, sync_state
+from resources.staging import current, landing, org_state, sync_state
 from resources.staging import rejects as rejects_table
 from resources.staging.connections import (
     ENGINES,
@@ -163,14 +163,18 @@ class WarehouseResource(dg.ConfigurableResource):
         with self.connection() as connection:
             return current.rebuild_current(connection, object_name)
 
-    def mark_hard_deleted(self, object_name: str, present_ids: Iterable[str], *,
-                          chunk_size: int = 100_000, allow_empty: bool = False) -> int:
-        """Mark current rows whose Id Salesforce no longer returns as deleted; returns how many."""
-        marked = hard_deletes.mark_hard_deleted(self.connection, self.engine, object_name,
-                                                present_ids,
-                                                chunk_size=chunk_size, allow_empty=allow_empty)
-        _log.info("Marked %d %s rows hard-deleted (absent from Salesforce)", marked, object_name)
-        return marked
+    def compare_with_org(self, object_name: str, fields: dict[str, str],
+                         org: Iterable[pa.Table],
+                         history_start: datetime) -> org_state.OrgDiff | None:
+        """What staging must read again to equal Salesforce, by reason; marks the records
+        Salesforce purged (org_state.py). `org` streams every record's Id, SystemModstamp,
+        IsDeleted and formula fields, typed by `fields`."""
+        diff = org_state.compare(self.connection, self.engine, object_name, fields, org,
+                                 history_start)
+        if diff is not None and diff.purged:
+            _log.info("Marked %d %s rows hard-deleted (purged from Salesforce)", diff.purged,
+                      object_name)
+        return diff
 
     # ----- sync state ------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ and any window Bulk refuses, through REST queryAll. Both read deleted rows too (
 so a delete lands as a new version. A QUERY_TIMEOUT halves the window and tries each half.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from .quarantine import Rejected, csv_page, rest_page
 from .windows import EPOCH, Window, window_soql, window_where
 
 MIN_WINDOW_SECONDS = 60
+IDS_PER_QUERY = 300  # about 6,600 characters of Ids: well inside the URL and SOQL limits
+_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 
 
 @dataclass
@@ -34,10 +37,11 @@ class ObjectRun:
     expected: int | None = None
     rejects: list[Rejected] = field(default_factory=list)
 
-    def add(self, result, window: Window, api: str) -> None:
-        """Count a landed window."""
+    def add(self, result, window: Window | None, api: str) -> None:
+        """Count a landed window (None: records read by Id, which cover no window)."""
         self.apis.add(api)
-        self.windows.append(window)
+        if window is not None:
+            self.windows.append(window)
         self.landed += result.rows_landed
         self.inserted += result.inserted
         self.updated += result.updated
@@ -62,10 +66,10 @@ class Extractor:
         self.bulk_threshold, self.log, self.progress = bulk_threshold, log, progress
 
     def land(self, run: ObjectRun, fields: dict[str, str], tables: Iterator, window: Window,
-             api: str) -> None:
+             api: str, by_id: bool = False) -> None:
         result = self.warehouse.land(run.object_name, fields, tables, window_start=window.start,
                                      window_end=window.end, run_id=self.run_id, api=api)
-        run.add(result, window, api)
+        run.add(result, None if by_id else window, api)
 
     def rest_tables(self, run: ObjectRun, fields: dict[str, str], soql: str) -> Iterator:
         pages = self.client.query_pages(soql, object=run.object_name, include_deleted=True)
@@ -114,19 +118,35 @@ class Extractor:
     def _bulk(self, run: ObjectRun, fields: dict[str, str], soql: str, window: Window,
               expected: int) -> bool:
         """Land through Bulk 2.0; False (nothing landed) when Salesforce refuses the job."""
-        object_name = run.object_name
-        pages = self.client.bulk_query_pages(soql, object=object_name, include_deleted=True)
+        tables = self._bulk_tables(run, fields, soql)
+        if tables is None:
+            return False
+        self.land(run, fields, tables, window, "bulk")
+        return True
+
+    def _bulk_tables(self, run: ObjectRun, fields: dict[str, str], soql: str) -> Iterator | None:
+        """A Bulk 2.0 query's pages as tables; None when Salesforce refuses the job (REST reads
+        it then). The first page is fetched here, so a refusal shows before anything lands."""
+        pages = self.client.bulk_query_pages(soql, object=run.object_name, include_deleted=True)
         tables = self.tables(run, fields, pages, csv=True)
         try:
             first = next(tables, None)
         except BulkUnavailable as exc:
-            self.log.warning(f"{object_name}: Bulk API refused the query ({exc}); using REST")
-            return False
-        if first is None:
-            self.land(run, fields, iter(()), window, "bulk")
-            return True
-        self.land(run, fields, _chain(first, tables), window, "bulk")
-        return True
+            self.log.warning(f"{run.object_name}: Bulk API refused the query ({exc}); using REST")
+            return None
+        return iter(()) if first is None else _chain(first, tables)
+
+    def read_all(self, run: ObjectRun, fields: dict[str, str]) -> tuple[Iterator, str]:
+        """(tables of every record, recycle bin included; the API used): Bulk 2.0 above
+        bulk_threshold records, a few calls per million, else REST."""
+        soql = window_soql(run.object_name, list(fields), None)
+        expected = self.client.count(run.object_name, include_deleted=True)
+        self.progress.expect(run.object_name, expected)
+        if expected > self.bulk_threshold:
+            tables = self._bulk_tables(run, fields, soql)
+            if tables is not None:
+                return tables, "bulk"
+        return self.rest_tables(run, fields, soql), "rest"
 
     def extract_all(self, run: ObjectRun, fields: dict[str, str]) -> None:
         """Small setup objects (users, stages, record types): the whole table, every time."""
@@ -134,6 +154,31 @@ class Extractor:
         tables = self.rest_tables(run, fields, soql)
         everything = Window(EPOCH, utc_now().replace(microsecond=0))
         self.land(run, fields, tables, everything, "rest")
+
+
+    def extract_ids(self, run: ObjectRun, fields: dict[str, str], column: str,
+                    ids: list[str]) -> int:
+        """Land every record (deleted ones too) whose `column` is one of `ids`, five queries of
+        300 Ids per /composite call; returns how many came back."""
+        bad = [i for i in ids if not _ID.match(i)]
+        if bad:  # never splice something that is not an Id into SOQL
+            raise ValueError(f"{run.object_name}.{column}: values {bad[:5]} are not Salesforce "
+                             "Ids")
+        before, name = run.landed, run.object_name
+        select = f"SELECT {', '.join(fields)} FROM {name} WHERE {column} IN "
+        soqls = [select + "(" + ", ".join(f"'{i}'" for i in ids[n:n + IDS_PER_QUERY]) + ")"
+                 for n in range(0, len(ids), IDS_PER_QUERY)]
+
+        def pages():
+            for page in self.client.composite_queries(soqls, objects=[name] * len(soqls),
+                                                      include_deleted=True):
+                yield page["records"]
+                if not page["done"]:
+                    yield from self.client.next_pages(page["nextRecordsUrl"], object=name)
+
+        self.land(run, fields, self.tables(run, fields, pages()),
+                  Window(EPOCH, utc_now().replace(microsecond=0)), "rest", by_id=True)
+        return run.landed - before
 
 
 def _chain(first, rest: Iterator) -> Iterator:

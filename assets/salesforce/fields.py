@@ -22,3 +22,12 @@ def select_fields(spec: ObjectSpec, describe: dict) -> tuple[dict[str, str], lis
             raise ValueError(f"{spec.name}: describe has no {name}; dealsync needs Id and "
                              "SystemModstamp to extract incrementally")
     return selected, sorted(missing)
+
+
+def reconciliation_fields(fields: dict[str, str], describe: dict) -> dict[str, str]:
+    """What the daily reconciliation compares: Id, SystemModstamp, IsDeleted where the object
+    has it, and the selected formula and roll-up fields (describe's `calculated`), whose values
+    change without SystemModstamp moving."""
+    calculated = {f["name"] for f in describe["fields"] if f.get("calculated")}
+    return {name: sf_type for name, sf_type in fields.items()
+            if name in ("Id", "SystemModstamp", "IsDeleted") or name in calculated}

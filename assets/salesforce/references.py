@@ -14,18 +14,13 @@ in a steady state this costs no API call. Ids Salesforce does not return stay mi
 deals quality check names them.
 """
 
-import re
-from collections.abc import Iterator
 
 from resources.clock import utc_now
 from resources.staging.naming import table_name
 from transforms import sql
 
 from .extractor import Extractor, ObjectRun
-from .windows import EPOCH, Window
 
-IDS_PER_QUERY = 300  # about 6,600 characters of Ids: well inside the URL and SOQL limits
-_ID = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 CONTACT_ROLE = "OpportunityContactRole"
 # (child object, its reference column, the parent object)
 PARENTS = [("Opportunity", "account_id", "Account"), ("Opportunity", "owner_id", "User"),
@@ -47,7 +42,7 @@ class References:
         if CONTACT_ROLE in runs:
             opportunities = self._contact_role_candidates()
             if opportunities:
-                fetched[CONTACT_ROLE] = self._fetch(runs[CONTACT_ROLE], fields[CONTACT_ROLE],
+                fetched[CONTACT_ROLE] = self.extractor.extract_ids(runs[CONTACT_ROLE], fields[CONTACT_ROLE],
                                                     "OpportunityId", opportunities)
                 self._remember(CONTACT_ROLE, opportunities, found=set(opportunities))
         for child, column, parent in PARENTS:
@@ -55,7 +50,7 @@ class References:
                 continue
             ids = self._missing(child, column, parent)
             if ids:
-                fetched[parent] = fetched.get(parent, 0) + self._fetch(
+                fetched[parent] = fetched.get(parent, 0) + self.extractor.extract_ids(
                     runs[parent], fields[parent], "Id", ids)
                 self._remember(parent, ids, found=self._staged(parent, ids))
         if fetched:
@@ -92,27 +87,3 @@ class References:
                 if group:
                     sql.execute(connection, "staging/references/record_fetches",
                                 {"object": name, "ids": group, "found": is_found, "now": now})
-
-    def _fetch(self, run: ObjectRun, fields: dict[str, str], column: str,
-               ids: list[str]) -> int:
-        """Land every record whose `column` is one of `ids`; returns how many came back."""
-        before = run.landed
-        tables = self.extractor.tables(run, fields,
-                                       self._pages(run.object_name, fields, column, ids))
-        self.extractor.land(run, fields, tables, Window(EPOCH, utc_now().replace(microsecond=0)),
-                            "rest")
-        return run.landed - before
-
-    def _pages(self, name: str, fields: dict[str, str], column: str,
-               ids: list[str]) -> Iterator:
-        bad = [i for i in ids if not _ID.match(i)]
-        if bad:  # never splice something that is not an Id into SOQL
-            raise ValueError(f"{name}.{column}: staged values {bad[:5]} are not Salesforce Ids")
-        select = f"SELECT {', '.join(fields)} FROM {name} WHERE {column} IN "
-        soqls = [select + "(" + ", ".join(f"'{i}'" for i in ids[n:n + IDS_PER_QUERY]) + ")"
-                 for n in range(0, len(ids), IDS_PER_QUERY)]
-        for page in self.client.composite_queries(soqls, objects=[name] * len(soqls),
-                                                  include_deleted=True):
-            yield page["records"]
-            if not page["done"]:
-                yield from self.client.next_pages(page["nextRecordsUrl"], object=name)

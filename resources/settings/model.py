@@ -42,6 +42,9 @@ class ExtractionSettings(Strict):
     bulk_threshold: int = Field(10_000, ge=0)
     # Months per backfill run: a 6-month backfill is one run, all history a few.
     max_partitions_per_run: int = Field(12, ge=1)
+    # When the reconciliation runs (cron, UTC): it reads every record of every object, so once
+    # a day is the usual trade between freshness of what ticks miss and API calls.
+    reconciliation_cron: str = "30 3 * * *"
 
     @field_validator("start_date")
     @classmethod
@@ -51,6 +54,14 @@ class ExtractionSettings(Strict):
                 return date.fromisoformat(value)
             except ValueError:
                 raise ValueError("use a date (2023-01-01) or 'N days ago'") from None
+        return value
+
+    @field_validator("reconciliation_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError("use a five-field cron expression in UTC, e.g. '30 3 * * *' "
+                             "(03:30 every day)")
         return value
 
     def first_day(self) -> date:

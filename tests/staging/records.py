@@ -62,3 +62,14 @@ def duplicate_versions(warehouse, table_name: str = "opportunity") -> int:
     return warehouse.scalar(
         f"select count(*) from (select id, system_modstamp from staging.{table_name}_versions "
         "group by id, system_modstamp having count(*) > 1) as duplicates")
+
+
+STATE_FIELDS = {"Id": "id", "SystemModstamp": "datetime", "IsDeleted": "boolean"}
+
+
+def compare_with_org(warehouse, *rows: dict, fields: dict[str, str] = STATE_FIELDS,
+                     history_start: datetime = datetime(1970, 1, 1), batch: int = 1000):
+    """The reconciliation's comparison: `rows` are what Salesforce holds (Id, SystemModstamp,
+    IsDeleted and any formula fields), streamed in batches as from a Bulk query."""
+    batches = (table(list(rows[n:n + batch]), fields) for n in range(0, len(rows), batch))
+    return warehouse.compare_with_org("Opportunity", fields, batches, history_start)

@@ -7,7 +7,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from assets.keys import MODE_TAG
 from assets.salesforce.extract_asset import build_extract_asset
 from assets.salesforce.partitions import current_window_key
-from assets.salesforce.reconcile import build_reconcile_asset
+from assets.salesforce.reconciliation import build_reconciliation_asset
 from resources.salesforce import SalesforceResource
 from resources.settings import Settings, load_settings
 from resources.staging.naming import column_name, table_name
@@ -58,10 +58,13 @@ def extract(emulator, warehouse, settings: Settings | None = None, *, first: str
                    "warehouse": warehouse}, raise_on_error=raise_on_error)
 
 
-def reconcile(emulator, warehouse, settings: Settings | None = None):
+def reconcile(emulator, warehouse, settings: Settings | None = None, **resource_overrides):
+    """Run the daily reconciliation asset once."""
     settings = settings or suite_settings()
-    return dg.materialize([build_reconcile_asset(settings.extraction, settings.object_specs())],
-                          resources={"salesforce": salesforce_for(emulator), "warehouse": warehouse})
+    return dg.materialize(
+        [build_reconciliation_asset(settings.extraction, settings.object_specs())],
+        resources={"salesforce": salesforce_for(emulator, **resource_overrides),
+                   "warehouse": warehouse})
 
 
 def emulator_rows(emulator, object_name: str, fields: list[str]) -> dict[str, tuple]:

@@ -1,0 +1,42 @@
+{% macro get_incremental_deal_scope_sql(arg_dict) %}
+{#- incremental_strategy='deal_scope': delete+insert on the deal key, where the delete covers
+    every opportunity in this run's scope (int_deal_scope), not only those the new rows name.
+    So a deal that became a skip leaves `deals`, and a deleted opportunity leaves every table. -#}
+{%- set target = arg_dict['target_relation'] -%}
+{%- set new_rows = arg_dict['temp_relation'] -%}
+{%- set key = arg_dict['unique_key'] -%}
+{%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+delete from {{ target }}
+where {{ key }} in (select opportunity_id from {{ ref('int_deal_scope') }});
+
+insert into {{ target }} ({{ columns }})
+select {{ columns }}
+from {{ new_rows }}
+{% endmacro %}
+
+
+{% macro in_scope(alias, key='opportunity_id') %}
+{#- On an incremental run, keep the rows of opportunities in this run's scope (a join the
+    models add; a full rebuild keeps every row). Models that call it also declare
+    `-- depends_on: {{ ref('int_deal_scope') }}`, since a full rebuild never calls ref. -#}
+{%- if is_scoped_run() -%}
+inner join {{ ref('int_deal_scope') }} as run_scope
+    on run_scope.opportunity_id = {{ alias }}.{{ key }}
+{%- endif -%}
+{% endmacro %}
+
+
+{% macro get_where_subquery(relation) -%}
+{#- dbt tests of the incremental deal models check only the rows this run rebuilt (the rest
+    were checked when they were built); a full rebuild checks every row. -#}
+{%- set where = config.get('where') -%}
+{%- set scoped = relation.identifier in var('scoped_test_models', []) and is_scoped_run() -%}
+{%- if where or scoped -%}
+(select * from {{ relation }}
+ where {{ where or 'true' }}
+ {%- if scoped %} and opportunity_id in (select opportunity_id from {{ api.Relation.create(database=relation.database, schema=target.schema, identifier='int_deal_scope') }}){% endif %}
+) as dbt_subquery
+{%- else -%}
+{{ relation }}
+{%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,129 @@
+-- The opportunities this run rebuilds. A full rebuild (no var since, or --full-refresh): every
+-- staged opportunity. An incremental run: those whose inputs were landed since var since (the
+-- previous build's start minus the lookback): the opportunity itself, its version history,
+-- account, contact roles and their contacts, tasks, events and emails, its owner and the
+-- owners of its activities (a new name, email or status); deals whose events or emails moved
+-- from the future into the past since the previous run (they change last_activity_date);
+-- plus var extra_scope (a purge). Ids that are not opportunities (a task on an account) are
+-- harmless. A change of licensed users, stages or record types changes the build fingerprint,
+-- which makes the run a full rebuild (assets/deal_warehouse/state.py).
+{%- if is_scoped_run() %}
+{%- set since = changed_since() %}
+with opportunities as (
+    select * from {{ ref('stg_salesforce__opportunity') }}
+),
+
+opportunity_versions as (
+    select * from {{ ref('stg_salesforce__opportunity_versions') }}
+),
+
+contact_roles as (
+    select * from {{ ref('stg_salesforce__opportunity_contact_role') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_salesforce__contact') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_salesforce__account') }}
+),
+
+tasks as (
+    select * from {{ ref('stg_salesforce__task') }}
+),
+
+events as (
+    select * from {{ ref('stg_salesforce__event') }}
+),
+
+emails as (
+    select * from {{ ref('stg_salesforce__email_message') }}
+),
+
+changed_users as (
+    select id as user_id
+    from {{ ref('stg_salesforce__user') }}
+    where _extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}
+),
+
+run_window as (
+    select
+        {{ previous_as_of() }} as previous_as_of,
+        {{ as_of() }} as as_of,
+        {{ next_midnight(previous_as_of()) }} as next_day_after_previous,
+        {{ next_midnight(as_of()) }} as next_day_after_as_of
+),
+
+extra_scope as (
+    {{ text_values('opportunity_id', var('extra_scope') or []) }}
+),
+
+changed_opportunities as (
+    select id as opportunity_id from opportunities
+    where _extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}
+    union
+    select id from opportunity_versions where _extracted_at >= {{ since }}
+    union
+    select opportunity_id from contact_roles
+    where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }})
+      and opportunity_id is not null
+    union
+    select r.opportunity_id
+    from contact_roles as r
+    inner join contacts as c on c.id = r.contact_id
+    where (c._extracted_at >= {{ since }} or c._hard_deleted_at >= {{ since }})
+      and r.opportunity_id is not null
+    union
+    select what_id from tasks
+    where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}) and what_id is not null
+    union
+    select what_id from events
+    where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}) and what_id is not null
+    union
+    select related_to_id from emails
+    where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }})
+      and related_to_id is not null
+    union
+    select o.id
+    from opportunities as o
+    inner join accounts as a on a.id = o.account_id
+    where a._extracted_at >= {{ since }} or a._hard_deleted_at >= {{ since }}
+    union
+    select o.id from opportunities as o inner join changed_users as u on u.user_id = o.owner_id
+    union
+    select t.what_id from tasks as t inner join changed_users as u on u.user_id = t.owner_id
+    where t.what_id is not null
+    union
+    select e.what_id from events as e inner join changed_users as u on u.user_id = e.owner_id
+    where e.what_id is not null
+    union
+    select e.what_id
+    from events as e
+    cross join run_window as w
+    where e.what_id is not null
+      and ((e.start_date_time >= w.next_day_after_previous
+            and e.start_date_time < w.next_day_after_as_of)
+           or (e.activity_date > cast(w.previous_as_of as date)
+               and e.activity_date <= cast(w.as_of as date)))
+    union
+    select m.related_to_id
+    from emails as m
+    cross join run_window as w
+    where m.related_to_id is not null
+      and m.message_date >= w.next_day_after_previous
+      and m.message_date < w.next_day_after_as_of
+    union
+    select opportunity_id from extra_scope
+)
+
+select cast(opportunity_id as varchar) as opportunity_id
+from changed_opportunities
+{%- else %}
+select distinct cast(id as varchar) as opportunity_id
+from {{ ref('stg_salesforce__opportunity') }}
+-- Lineage: an incremental run reads these too.
+-- depends_on: {{ ref('stg_salesforce__opportunity_versions') }}, {{ ref('stg_salesforce__opportunity_contact_role') }}
+-- depends_on: {{ ref('stg_salesforce__contact') }}, {{ ref('stg_salesforce__account') }}, {{ ref('stg_salesforce__task') }}
+-- depends_on: {{ ref('stg_salesforce__event') }}, {{ ref('stg_salesforce__email_message') }}, {{ ref('stg_salesforce__user') }}
+{%- endif %}

@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 EMULATOR_PORT ?= 8443
 
-.PHONY: install demo test test-ops chromium dev emulator bench clean
+.PHONY: install demo test test-ops chromium dev emulator bench docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m assets.deal_warehouse.project
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -57,5 +58,10 @@ emulator: install
 bench: install
 	$(PY) -m bench.run_all
 
+# The data dictionary: dbt docs of the deal warehouse, as one static page in docs/deal_warehouse/
+# (reads the warehouse named by DEALSYNC_WAREHOUSE & co. for the built column types).
+docs: install
+	$(PY) -m assets.deal_warehouse.docs
+
 clean:
-	rm -rf $(VENV) .dagster_home data .emulator
+	rm -rf $(VENV) .dagster_home data .emulator transforms/target

@@ -7,8 +7,16 @@
 
 Staging is loaded straight from a generated emulator store through WarehouseResource.land
 (the same landing path extraction uses, without the HTTP hop), into bench/out/. `--reuse`
-keeps a loaded staging between runs. Each phase runs in its own subprocess, so the peak RSS
-printed is that phase's alone (PostgreSQL's server memory is not included).
+keeps a loaded staging between runs; `--fresh-warehouse` then drops the built schemas first
+(so a staging loaded for the previous implementation's run can be reused). Each phase runs in
+its own subprocess, so the peak RSS printed is that phase's alone (PostgreSQL's server memory
+is not included). The transform phases run the dbt project the way the Dagster op does
+(assets/deal_warehouse/run.py); `import_and_parse_s` is the one-time cost of importing dbt and
+loading the parsed manifest in a new process (a run's start), `seconds` the run itself.
+
+The numbers before dbt came from the same command on the last commit with the hand-written
+runner (14b57a2), in a scratch copy: `git archive 14b57a2 | tar -x -C /tmp/before`, then
+`cd /tmp/before && /work/wt-dbt/.venv/bin/python -m bench.bench_transforms ...`.
 """
 
 import argparse
@@ -78,13 +86,36 @@ def phase_load(args) -> dict:
 
 
 def phase_transform(args, full: bool) -> dict:
-    from assets.warehouse.runner import run_transforms
+    began = time.perf_counter()
+    from assets.deal_warehouse.dbt_run import fresh_manifest
+    from assets.deal_warehouse.run import deal_models, run_warehouse
 
+    fresh_manifest(args.engine)
+    parsed = time.perf_counter() - began
     licensed = json.loads((OUT / f"licensed_{args.scale}.json").read_text())
     began = time.perf_counter()
-    result = run_transforms(_warehouse(args), _settings(licensed), full_rebuild=full)
+    result = run_warehouse(_warehouse(args), _settings(licensed), models=deal_models(),
+                           full_rebuild=full)
+    result.raise_for_failure()
+    slowest = sorted(result.outcome.nodes, key=lambda n: n.seconds, reverse=True)[:6]
     return {"mode": result.mode, "seconds": round(time.perf_counter() - began, 1),
+            "import_and_parse_s": round(parsed, 1),
+            "dbt_nodes_s": round(sum(n.seconds for n in result.outcome.nodes), 1),
+            "slowest": {n.name: round(n.seconds, 2) for n in slowest},
             "opportunities_in_scope": result.scope, "rows": result.row_counts}
+
+
+def drop_warehouse(args) -> None:
+    """Forget the built warehouse (staging stays), for a run over a reused staging."""
+    with _warehouse(args).connection() as connection:
+        for schema in ("warehouse", "warehouse_internal"):
+            connection.execute(sa_text(f"drop schema if exists {schema} cascade"))
+
+
+def sa_text(sql: str):
+    import sqlalchemy as sa
+
+    return sa.text(sql)
 
 
 def phase_change(args) -> dict:
@@ -120,6 +151,7 @@ def phase_change(args) -> dict:
 def child(args) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     report = {"load": lambda: phase_load(args), "full": lambda: phase_transform(args, True),
+              "drop": lambda: drop_warehouse(args) or {},
               "change": lambda: phase_change(args),
               "incremental": lambda: phase_transform(args, False)}[args.phase]()
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -145,6 +177,9 @@ def main() -> None:
     parser.add_argument("--engines", default="duckdb")
     parser.add_argument("--postgres-url")
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded staging")
+    parser.add_argument("--fresh-warehouse", action="store_true",
+                        help="with --reuse: drop the built warehouse schemas first")
+    parser.add_argument("--phases", default="full,change,incremental")
     parser.add_argument("--child", dest="phase")
     parser.add_argument("--engine", default="duckdb")
     parser.add_argument("--duckdb-path", type=Path)
@@ -161,7 +196,9 @@ def main() -> None:
         report = {"engine": engine, "scale": args.scale}
         if fresh:
             report["load"] = run_phase(args, engine, "load")
-        for phase in ("full", "change", "incremental"):
+        elif args.fresh_warehouse:
+            run_phase(args, engine, "drop")
+        for phase in args.phases.split(","):
             report[phase] = run_phase(args, engine, phase)
             print(f"{engine} {phase}: {json.dumps(report[phase], default=str)}", flush=True)
         print(json.dumps(report, indent=2, default=str))

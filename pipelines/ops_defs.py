@@ -10,7 +10,7 @@ import dagster as dg
 
 from assets.salesforce.extract_asset import MODE_TAG, object_key
 from assets.sync_back.assets import OUTBOX_KEY
-from assets.warehouse.asset import model_key
+from assets.deal_warehouse.translator import model_key
 from resources.warehouse import WarehouseResource
 
 from .status import collect, needs_attention

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from assets.salesforce.extract_asset import object_specs
 from assets.sync_back.outbox import DELIVERY_STATUSES
-from assets.warehouse.summary import REASONS, summarize
+from assets.deal_warehouse.summary import REASONS, summarize
 from resources.staging.naming import table_name
 from resources.warehouse import WarehouseResource
 

@@ -13,8 +13,9 @@ import dagster as dg
 import sqlalchemy as sa
 
 from assets.salesforce.extract_asset import object_key
-from assets.warehouse.asset import model_key
-from assets.warehouse.seeds import LicensedUsersError, licensed_rows, settings_fingerprint
+from assets.deal_warehouse.settings_vars import (LicensedUsersError, licensed_rows,
+                                                 settings_fingerprint)
+from assets.deal_warehouse.translator import model_key
 from resources.staging.connections import WarehouseLockTimeout
 from resources.warehouse import WarehouseResource
 

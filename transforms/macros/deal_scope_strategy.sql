@@ -6,8 +6,14 @@
 {%- set new_rows = arg_dict['temp_relation'] -%}
 {%- set key = arg_dict['unique_key'] -%}
 {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+{%- if is_scoped_run() %}
 delete from {{ target }}
 where {{ key }} in (select opportunity_id from {{ ref('int_deal_scope') }});
+{%- else %}
+{#- A full rebuild in place: the table (and every view on it) stays; readers wait for the
+    commit on PostgreSQL (truncate) and see the old rows until then on DuckDB. #}
+{{ 'truncate table' if target.type == 'postgres' else 'delete from' }} {{ target }};
+{%- endif %}
 
 insert into {{ target }} ({{ columns }})
 select {{ columns }}
@@ -30,11 +36,11 @@ inner join {{ ref('int_deal_scope') }} as run_scope
 {#- dbt tests of the incremental deal models check only the rows this run rebuilt (the rest
     were checked when they were built); a full rebuild checks every row. -#}
 {%- set where = config.get('where') -%}
-{%- set scoped = relation.identifier in var('scoped_test_models', []) and is_scoped_run() -%}
+{%- set scoped = relation.identifier in ('deal_classification', 'deal_contacts', 'deal_activities', 'deal_emails', 'deal_stage_history', 'deal_time_in_stage', 'int_deal_placement', 'deals', 'deal_skips') and is_scoped_run() -%}
 {%- if where or scoped -%}
 (select * from {{ relation }}
  where {{ where or 'true' }}
- {%- if scoped %} and opportunity_id in (select opportunity_id from {{ api.Relation.create(database=relation.database, schema=target.schema, identifier='int_deal_scope') }}){% endif %}
+ {%- if scoped %} and opportunity_id in (select opportunity_id from {{ api.Relation.create(database=relation.database, schema='warehouse_internal', identifier='int_deal_scope') }}){% endif %}
 ) as dbt_subquery
 {%- else -%}
 {{ relation }}

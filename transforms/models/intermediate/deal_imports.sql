@@ -3,13 +3,12 @@
     incremental_strategy='append',
     schema='warehouse',
     full_refresh=false,
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
     contract={'enforced': true}
 ) }}
 -- Retention's memory: every opportunity ever imported, and when (first_imported_at = the run
 -- that first imported it). Append-only and never rebuilt (full_refresh=false); only a purge
--- removes a row. It lives in the schema `warehouse` on both engines, outside PostgreSQL's
--- build/live swap, because every build shares it.
+-- removes a row. Analysts find it in the schema `warehouse`, beside the deals it explains.
 with passing as (
     select opportunity_id
     from {{ ref('int_opportunity_rules') }}

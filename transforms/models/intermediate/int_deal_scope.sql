@@ -2,7 +2,8 @@
 -- staged opportunity. An incremental run: those whose inputs were landed since var since (the
 -- previous build's start minus the lookback): the opportunity itself, its version history,
 -- account, contact roles and their contacts, tasks, events and emails, its owner and the
--- owners of its activities (a new name, email or status); deals whose events or emails moved
+-- owners of its activities (int_changed_owners: a new name, email, licence or status); deals
+-- whose events or emails moved
 -- from the future into the past since the previous run (they change last_activity_date);
 -- plus var extra_scope (a purge). Ids that are not opportunities (a task on an account) are
 -- harmless. A change of licensed users, stages or record types changes the build fingerprint,
@@ -42,9 +43,7 @@ emails as (
 ),
 
 changed_users as (
-    select id as user_id
-    from {{ ref('stg_salesforce__user') }}
-    where _extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}
+    select user_id from {{ ref('int_changed_owners') }}
 ),
 
 run_window as (
@@ -125,5 +124,5 @@ from {{ ref('stg_salesforce__opportunity') }}
 -- Lineage: an incremental run reads these too.
 -- depends_on: {{ ref('stg_salesforce__opportunity_versions') }}, {{ ref('stg_salesforce__opportunity_contact_role') }}
 -- depends_on: {{ ref('stg_salesforce__contact') }}, {{ ref('stg_salesforce__account') }}, {{ ref('stg_salesforce__task') }}
--- depends_on: {{ ref('stg_salesforce__event') }}, {{ ref('stg_salesforce__email_message') }}, {{ ref('stg_salesforce__user') }}
+-- depends_on: {{ ref('stg_salesforce__event') }}, {{ ref('stg_salesforce__email_message') }}, {{ ref('int_changed_owners') }}
 {%- endif %}

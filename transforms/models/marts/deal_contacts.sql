@@ -2,7 +2,7 @@
     materialized='incremental',
     incremental_strategy='deal_scope',
     unique_key='opportunity_id',
-    on_schema_change='fail'
+    on_schema_change='append_new_columns'
 ) }}
 -- depends_on: {{ ref('int_deal_scope') }}
 with live_roles as (

@@ -1,21 +1,15 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='deal_scope',
-    unique_key='opportunity_id',
-    on_schema_change='fail'
-) }}
--- depends_on: {{ ref('int_deal_scope') }}
+{{ config(materialized='view') }}
+-- The skipped opportunities: int_deal_placement's other rows (see there why one table).
 select
-    c.opportunity_id,
-    c.opportunity_name,
-    c.owner_id,
-    c.owner_email,
-    c.stage_name,
-    c.reason,
-    c.reasons,
-    c.failed_filters,
-    c.detail,
-    c.system_modstamp
-from {{ ref('deal_classification') }} as c
-{{ in_scope('c') }}
-where not c.is_deal
+    opportunity_id,
+    skip_opportunity_name as opportunity_name,
+    skip_owner_id as owner_id,
+    skip_owner_email as owner_email,
+    skip_stage_name as stage_name,
+    skip_reason as reason,
+    skip_reasons as reasons,
+    skip_failed_filters as failed_filters,
+    skip_detail as detail,
+    skip_system_modstamp as system_modstamp
+from {{ ref('int_deal_placement') }}
+where not is_deal

@@ -7,4 +7,5 @@ values
     ('last_as_of', :last_as_of, :as_of),
     ('settings_fingerprint', :settings_fingerprint, :as_of),
     ('build_fingerprint', :build_fingerprint, :as_of),
+    ('code_fingerprint', :code_fingerprint, :as_of),
     ('last_mode', :mode, :as_of)

@@ -1,18 +1,17 @@
 """Keep purged records out: every run erases staged rows whose Id (or parent Id) is tombstoned.
 
 Extraction lands whatever Salesforce returns, so a purged record that still exists there (or
-is edited again) comes back on the next sync; this runs first in every warehouse run, in the
-same transaction, so no model ever reads it.
+is edited again) comes back on the next sync; this runs in every warehouse run before dbt
+starts, so no model ever reads it.
 """
 
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from resources.staging.schema import existing_columns
-
-from .models import step_sql
 from resources.staging.sql_files import split_statements
+
+from . import sql
 
 # staging table -> [(referencing column, tombstone object it points to)]; `id` is the row's own.
 REFERENCES: dict[str, list[tuple[str, str]]] = {
@@ -25,16 +24,17 @@ REFERENCES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def apply(connection: sa.Connection, since: datetime) -> int:
-    """Delete tombstoned rows landed since `since` from staging; returns how many."""
+def apply(connection: sa.Connection, since: datetime, staged: dict[str, dict[str, str]]) -> int:
+    """Delete tombstoned rows landed since `since` from staging; returns how many.
+    `staged` is staging's table -> columns (state.staging_columns)."""
     if not connection.execute(sa.text("select count(*) from warehouse.purge_tombstones")).scalar():
         return 0
-    (statement,) = split_statements(step_sql("apply_tombstones"))
+    (statement,) = split_statements(sql.load("purge/apply_tombstones"))
     removed = 0
     for table, references in REFERENCES.items():
         for suffix in ("", "_versions"):
             name = table + suffix
-            columns = existing_columns(connection, name)
+            columns = staged.get(name, {})
             for column, target in references:
                 if column not in columns:
                     continue

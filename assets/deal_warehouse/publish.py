@@ -3,7 +3,8 @@
 DuckDB lets one process write a file, and a reader blocks the pipeline's writer (and vice
 versa). Analysts therefore read `<warehouse>_snapshot.duckdb`: written to a temporary file and
 renamed into place, so a reader sees the previous copy or the new one, never half of one.
-PostgreSQL needs none of this: readers see the last committed run.
+PostgreSQL needs none of this: deals and deal_skips are views over one table
+(int_deal_placement), so a reader sees one committed state of both.
 """
 
 import os
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 
 from resources.staging.naming import quote
 
-from .models import SCHEMA, models
+SCHEMA = "warehouse"
 
 
 def snapshot_path(duckdb_path: str) -> Path:
@@ -21,8 +22,9 @@ def snapshot_path(duckdb_path: str) -> Path:
     return path.with_name(f"{path.stem}_snapshot{path.suffix or '.duckdb'}")
 
 
-def publish_snapshot(warehouse) -> Path | None:
-    """Copy every warehouse model (not staging: it holds email bodies) to the snapshot file."""
+def publish_snapshot(warehouse, tables: list[str]) -> Path | None:
+    """Copy the warehouse models analysts read (`tables`; not staging: it holds email bodies)
+    to the snapshot file."""
     if warehouse.engine != "duckdb":
         return None
     target = snapshot_path(warehouse.duckdb_path)
@@ -35,9 +37,9 @@ def publish_snapshot(warehouse) -> Path | None:
         connection.execute(sa.text("set enable_progress_bar = false"))  # not into run logs
         connection.execute(sa.text(f"attach '{_literal(partial)}' as analyst_snapshot"))
         connection.execute(sa.text(f"create schema analyst_snapshot.{SCHEMA}"))
-        for model in models():
-            if model.name in existing:
-                table = quote(model.name)
+        for name in tables:
+            if name in existing:
+                table = quote(name)
                 connection.execute(sa.text(f"create table analyst_snapshot.{SCHEMA}.{table} as "
                                            f"select * from {SCHEMA}.{table}"))
         # DuckDB detaches only after the copy is committed; the context manager then commits

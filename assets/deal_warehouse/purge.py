@@ -1,10 +1,11 @@
 """Erase a deal's or a person's data on request (GDPR), and keep it erased.
 
-One transaction: find every staged record of the subject, tombstone it (md5 of the Id only),
-delete it from staging (current state and history), then rebuild the affected deals, so the
-warehouse never shows a count, name or email that was erased. The audit row in purge_log says
-when, what kind of subject and how many rows, never who. Later runs delete tombstoned rows a
-sync brings back (tombstones.py).
+One transaction finds every staged record of the subject, tombstones it (md5 of the Id only),
+deletes it from staging (current state and history) and from the sync-back outbox; the same
+run then rebuilds the affected deals with dbt before the job succeeds, so the warehouse keeps
+no count, name or email that was erased. The audit row in purge_log says when, what kind of
+subject and how many rows, never who. Later runs delete tombstoned rows a sync brings back
+(tombstones.py).
 """
 
 import json
@@ -16,14 +17,20 @@ import sqlalchemy as sa
 
 from resources.salesforce_ids import checked_id
 from resources.staging.clock import utc_now
+from resources.staging.naming import quote
 from resources.staging.schema import existing_columns
 from resources.staging.sql_files import execute_file, split_statements
 
-from .models import step_sql
-from .runner import RunResult, run_transforms
+from . import sql
+from .run import RunResult, deal_models, published_tables, run_warehouse
 
 OBJECTS = ("opportunity", "contact", "opportunity_contact_role", "task", "event",
            "email_message")
+# The columns the purge SQL reads, per staging table (a column or table the org lacks reads
+# as null or empty, as in the dbt staging layer).
+_PURGE_COLUMNS = {"contact": ("email",), "opportunity_contact_role": ("opportunity_id", "contact_id"),
+                  "task": ("what_id", "who_id"), "event": ("what_id", "who_id"),
+                  "email_message": ("related_to_id", "from_address", "to_address", "cc_address")}
 _ID_LIKE = re.compile(r"\b[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}([a-zA-Z0-9]{3})?\b")
 
 
@@ -86,16 +93,16 @@ def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
         params = {"opportunity_id": None, "contact_id": None, "email": None}
         params[{"opportunity": "opportunity_id", "contact": "contact_id",
                 "email": "email"}[request.subject_kind]] = request.value
-        for statement in split_statements(step_sql("purge_find_targets")):
-            connection.execute(sa.text(statement), params)
+        _purge_views(connection)
+        sql.run(connection, "purge/purge_find_targets", params)
         affected = [r for r in connection.execute(
-            sa.text(step_sql("purge_affected_deals"))).scalars() if r]
+            sa.text(sql.load("purge/purge_affected_deals"))).scalars() if r]
         removed = _delete_staged(connection)
         removed.update(_erase_sync_back(connection))
         outcome["removed"] = removed
         outcome["records"] = int(connection.execute(
             sa.text("select count(*) from purge_targets")).scalar())
-        for statement in split_statements(step_sql("purge_record")):
+        for statement in split_statements(sql.load("purge/purge_record")):
             connection.execute(sa.text(statement), {
                 "now": utc_now(), "request_id": request_id,
                 "subject_kind": request.subject_kind,
@@ -104,7 +111,9 @@ def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
         return affected
 
     kwargs = {"log": log} if log is not None else {}
-    run = run_transforms(warehouse, settings, before=erase, **kwargs)
+    run = run_warehouse(warehouse, settings, models=deal_models(), before=erase,
+                        published=published_tables(), **kwargs)
+    run.raise_for_failure()
     if warehouse.engine == "duckdb":
         # Write the deletion into the database file now, not only into its WAL.
         warehouse.execute("checkpoint")
@@ -116,8 +125,7 @@ def _erase_sync_back(connection: sa.Connection) -> dict[str, int]:
     if not execute_file(connection, "select_table_exists",
                         {"schema": "sync_back", "name": "sync_back_tasks"}).scalar():
         return {}
-    for statement in split_statements(step_sql("purge_sync_back")):
-        connection.execute(sa.text(statement))
+    sql.run(connection, "purge/purge_sync_back")
     erased = int(connection.execute(sa.text("select count(*) from purge_outbox_rows")).scalar())
     return {"sync_back.sync_back_tasks": erased} if erased else {}
 
@@ -135,3 +143,15 @@ def _delete_staged(connection: sa.Connection) -> dict[str, int]:
             if result.rowcount:
                 removed[f"staging.{name}"] = int(result.rowcount)
     return removed
+
+
+def _purge_views(connection: sa.Connection) -> None:
+    """Temporary src_<table> views the purge SQL reads: id plus _PURGE_COLUMNS, null-filled."""
+    for table, columns in _PURGE_COLUMNS.items():
+        present = existing_columns(connection, table)
+        select = ", ".join(quote(c) if c in present else f"cast(null as varchar) as {c}"
+                           for c in ("id", *columns))
+        body = (f"select {select} from staging.{quote(table)}" if present
+                else f"select {select} where 1 = 0")
+        connection.execute(sa.text(f"drop view if exists src_{table}"))
+        connection.execute(sa.text(f"create temporary view src_{table} as {body}"))

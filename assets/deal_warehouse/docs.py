@@ -1,0 +1,64 @@
+"""The data dictionary: dbt's documentation site, generated from the YAML beside the models.
+
+    .venv/bin/python -m assets.deal_warehouse.docs              # writes docs/deal_warehouse/
+    .venv/bin/python -m assets.deal_warehouse.docs --serve 8080 # and serves it
+
+`dbt docs generate --static` writes one self-contained HTML page (models, columns, tests,
+lineage). It reads the warehouse named by the pipeline's variables (DEALSYNC_WAREHOUSE, ...)
+for the column types as built; against a warehouse not built yet it still documents every
+model from its YAML (--empty-catalog).
+"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .dbt_run import invoke
+from .project import PROJECT_DIR
+
+OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "deal_warehouse"
+
+
+def generate(warehouse, output: Path = OUTPUT, empty_catalog: bool = False,
+             project_dir: Path = PROJECT_DIR) -> Path:
+    """Write output/index.html (and catalog.json, manifest.json); returns the page."""
+    with tempfile.TemporaryDirectory(prefix="dealsync-docs-") as scratch:
+        args = ["docs", "generate", "--static", "--target-path", scratch]
+        outcome = invoke(warehouse, args + (["--empty-catalog"] if empty_catalog else []),
+                         project_dir=project_dir, write_json=True)
+        if not outcome.success:
+            raise RuntimeError(f"dbt docs generate failed: {outcome.error}")
+        output.mkdir(parents=True, exist_ok=True)
+        for name in ("catalog.json", "manifest.json"):
+            shutil.copy(Path(scratch) / name, output / name)
+        shutil.copy(Path(scratch) / "static_index.html", output / "index.html")
+    return output / "index.html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pipelines.resources import build_resources
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUTPUT)
+    parser.add_argument("--serve", type=int, metavar="PORT", help="serve the folder afterwards")
+    args = parser.parse_args(argv)
+    warehouse = build_resources()["warehouse"]
+    built = warehouse.engine == "postgres" or Path(warehouse.duckdb_path).exists()
+    page = generate(warehouse, args.out, empty_catalog=not built)
+    print(f"data dictionary: {page}")
+    if args.serve:
+        import functools
+        import http.server
+
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
+        print(f"serving on http://127.0.0.1:{args.serve}/ (Ctrl-C stops)")
+        http.server.ThreadingHTTPServer(("127.0.0.1", args.serve), handler).serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    from pipelines.process_exit import run_and_exit
+
+    run_and_exit(lambda: main(sys.argv[1:]))

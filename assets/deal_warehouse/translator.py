@@ -1,0 +1,53 @@
+"""dbt nodes -> Dagster assets. Sources are the extraction assets (salesforce/<object>); the
+marts analysts read keep the keys deal_warehouse/<model>; the models in between (settings,
+scope, rules, deal_imports) are deal_warehouse/internal/<model>; an analyst's model (models/analyst/) is analyst/<model>,
+materialized after the deal models it reads (automation condition eager)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+from assets.salesforce.extract_asset import object_key
+
+GROUP = "deal_warehouse"
+ANALYST_GROUP = "analyst"
+
+
+def model_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey([GROUP, name])
+
+
+def _folder(props: Mapping[str, Any]) -> str:
+    fqn = props.get("fqn") or []
+    return fqn[1] if len(fqn) > 2 else ""
+
+
+class DealWarehouseTranslator(DagsterDbtTranslator):
+    def __init__(self):
+        # opportunity and opportunity_versions are both the Opportunity extraction asset.
+        super().__init__(settings=DagsterDbtTranslatorSettings(
+            enable_duplicate_source_asset_keys=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        props = dbt_resource_props
+        if props["resource_type"] == "source":
+            meta = props.get("meta") or {}
+            if "salesforce_object" in meta:
+                return object_key(meta["salesforce_object"])
+            return dg.AssetKey([props["source_name"], props["name"]])
+        folder = _folder(props)
+        if folder == "marts":
+            return model_key(props["name"])
+        if folder == "analyst":
+            return dg.AssetKey([ANALYST_GROUP, props["name"]])
+        return dg.AssetKey([GROUP, "internal", props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return ANALYST_GROUP if _folder(dbt_resource_props) == "analyst" else GROUP
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]):
+        if _folder(dbt_resource_props) == "analyst":
+            return dg.AutomationCondition.eager()
+        return None

@@ -148,6 +148,38 @@ def phase_change(args) -> dict:
     return {"changed": len(rows), "land_seconds": round(time.perf_counter() - began, 2)}
 
 
+def tick_breakdown(run_id: str) -> dict:
+    """Where a finished run's seconds went, from the Dagster instance in $DAGSTER_HOME (e.g.
+    the tick `make demo` runs): from the run's start to its first step, each step, and the end."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    if run_id == "latest":
+        run_id = instance.get_runs(limit=1, filters=dg.RunsFilter(
+            job_name="incremental_sync", statuses=[dg.DagsterRunStatus.SUCCESS]))[0].run_id
+    started, steps, ended = None, {}, None
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        kind = dg.DagsterEventType
+        if event.event_type == kind.RUN_START:
+            started = entry.timestamp
+        elif event.event_type == kind.STEP_START:
+            steps[event.step_key] = [entry.timestamp, None]
+        elif event.event_type in (kind.STEP_SUCCESS, kind.STEP_FAILURE) and event.step_key in steps:
+            steps[event.step_key][1] = entry.timestamp
+        elif event.event_type in (kind.RUN_SUCCESS, kind.RUN_FAILURE):
+            ended = entry.timestamp
+    first = min(s for s, _ in steps.values())
+    last = max(e for _, e in steps.values() if e)
+    return {"run_id": run_id, "total_s": round(ended - started, 2),
+            "run_start_s": round(first - started, 2),
+            "steps_s": {key: round(end - start, 2) for key, (start, end) in
+                        sorted(steps.items(), key=lambda kv: kv[1][0]) if end},
+            "run_end_s": round(ended - last, 2)}
+
+
 def child(args) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     report = {"load": lambda: phase_load(args), "full": lambda: phase_transform(args, True),
@@ -180,10 +212,16 @@ def main() -> None:
     parser.add_argument("--fresh-warehouse", action="store_true",
                         help="with --reuse: drop the built warehouse schemas first")
     parser.add_argument("--phases", default="full,change,incremental")
+    parser.add_argument("--tick-breakdown", metavar="RUN_ID",
+                        help="print where a finished incremental_sync run's seconds went "
+                        "('latest' for the newest; reads $DAGSTER_HOME) and stop")
     parser.add_argument("--child", dest="phase")
     parser.add_argument("--engine", default="duckdb")
     parser.add_argument("--duckdb-path", type=Path)
     args = parser.parse_args()
+    if args.tick_breakdown:
+        print(json.dumps(tick_breakdown(args.tick_breakdown), indent=2))
+        return
     if args.phase:
         child(args)
         return

@@ -9,6 +9,7 @@ asset on the next reload. Parsing needs no database: the profile reads only the 
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -72,7 +73,8 @@ def ensure_manifest(engine: str, project_dir: Path = PROJECT_DIR) -> Path:
     """The engine's manifest.json, parsed again when a project file changed since it was made."""
     path = manifest_path(engine, project_dir)
     stamp = path.with_name("code_fingerprint")
-    if not (path.exists() and stamp.exists() and stamp.read_text() == code_fingerprint(project_dir)):
+    current = code_fingerprint(project_dir)
+    if not (path.exists() and stamp.exists() and stamp.read_text() == current):
         parsed_manifest(engine, project_dir)
     return path
 
@@ -95,17 +97,25 @@ def parsed_manifest(engine: str, project_dir: Path = PROJECT_DIR):
 
 
 def _parse(engine: str, project_dir: Path):
+    """Parse into a scratch folder (starting from the saved partial-parse state), then rename
+    manifest.json into place: a process reading it never sees half a file."""
     from dbt.cli.main import dbtRunner
 
     target = target_dir(engine, project_dir)
-    with tempfile.TemporaryDirectory(prefix="dbt-logs-") as logs, dbt_environment(
-            {"DEALSYNC_WAREHOUSE": engine, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
+    environment = {"DEALSYNC_WAREHOUSE": engine, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    with tempfile.TemporaryDirectory(prefix=".parse-", dir=target.parent) as scratch, \
+            dbt_environment(environment):
+        saved = target / "partial_parse.msgpack"
+        if saved.exists():
+            shutil.copy(saved, Path(scratch) / saved.name)
         result = dbtRunner().invoke([
             "parse", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-            "--target-path", str(target), "--log-path", logs, "--quiet"])
-    if not result.success:
-        raise ManifestError(f"dbt could not parse {project_dir} for {engine}: "
-                            f"{result.exception or 'see the dbt output above'}")
+            "--target-path", scratch, "--log-path", scratch, "--quiet"])
+        if not result.success:
+            raise ManifestError(f"dbt could not parse {project_dir} for {engine}: "
+                                f"{result.exception or 'see the dbt output above'}")
+        for name in ("partial_parse.msgpack", "manifest.json"):
+            os.replace(Path(scratch) / name, target / name)
     return result.result
 
 

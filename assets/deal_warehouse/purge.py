@@ -28,7 +28,8 @@ OBJECTS = ("opportunity", "contact", "opportunity_contact_role", "task", "event"
            "email_message")
 # The columns the purge SQL reads, per staging table (a column or table the org lacks reads
 # as null or empty, as in the dbt staging layer).
-_PURGE_COLUMNS = {"contact": ("email",), "opportunity_contact_role": ("opportunity_id", "contact_id"),
+_PURGE_COLUMNS = {"contact": ("email",),
+                  "opportunity_contact_role": ("opportunity_id", "contact_id"),
                   "task": ("what_id", "who_id"), "event": ("what_id", "who_id"),
                   "email_message": ("related_to_id", "from_address", "to_address", "cc_address")}
 _ID_LIKE = re.compile(r"\b[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}([a-zA-Z0-9]{3})?\b")

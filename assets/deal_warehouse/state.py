@@ -24,6 +24,10 @@ SOURCE_TABLES = ("user", "opportunity_stage", "record_type", "opportunity", "opp
                  "account", "contact", "opportunity_contact_role", "task", "event",
                  "email_message")
 REQUIRED_TABLES = ("user", "opportunity_stage", "opportunity")
+# Every column the stages model reads: with the settings, they decide the models an incremental
+# run leaves alone (run.UNCHANGED_WHEN_INCREMENTAL).
+STAGE_COLUMNS = ("api_name", "master_label", "is_active", "sort_order", "is_closed", "is_won",
+                 "forecast_category", "default_probability", "is_deleted", "_hard_deleted_at")
 # PostgreSQL lookups incremental runs make (DuckDB scans; its indexes slow bulk loads).
 STAGING_INDEXES = [("opportunity", "_extracted_at"), ("opportunity", "_hard_deleted_at"),
                    ("opportunity", "owner_id"), ("opportunity", "account_id"),
@@ -114,10 +118,9 @@ def build_fingerprint(connection: sa.Connection, settings_fp: str, staged: dict,
     digest.update(code_fingerprint(project_dir, include_analyst=False).encode())
     read = {table: columns for table, columns in staged.items() if table in SOURCE_TABLES}
     digest.update(json.dumps(read, sort_keys=True).encode())
-    for table, columns in (("opportunity_stage", ("api_name", "is_active", "is_closed", "is_won",
-                                                  "sort_order", "forecast_category",
-                                                  "default_probability", "is_deleted")),
-                           ("record_type", ("id", "developer_name", "name", "is_deleted"))):
+    for table, columns in (("opportunity_stage", STAGE_COLUMNS),
+                           ("record_type", ("id", "developer_name", "name", "is_deleted",
+                                            "_hard_deleted_at"))):
         present = [c for c in columns if c in staged.get(table, {})]
         if not present:
             continue

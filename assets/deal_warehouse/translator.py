@@ -1,7 +1,8 @@
 """dbt nodes -> Dagster assets. Sources are the extraction assets (salesforce/<object>); the
 marts analysts read keep the keys deal_warehouse/<model>; the models in between (settings,
-scope, rules, deal_imports) are deal_warehouse/internal/<model>; an analyst's model (models/analyst/) is analyst/<model>,
-materialized after the deal models it reads (automation condition eager)."""
+scope, rules, deal_imports) are deal_warehouse/internal/<model>; an analyst's model
+(models/analyst/) is analyst/<model>, materialized after the deal models it reads
+(automation condition eager)."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -145,11 +145,14 @@ def test_the_step_holds_no_warehouse_connection_while_dbt_runs(org):
     DuckDB file, so dbt let go of it too."""
     open_connections, seen = [0], []
 
-    def checkout(*_):
-        open_connections[0] += 1
+    def warehouse_driver(dbapi_connection) -> bool:  # not Dagster's own SQLite storage
+        return type(dbapi_connection).__module__.split(".")[0] in ("duckdb_engine", "psycopg2")
 
-    def checkin(*_):
-        open_connections[0] -= 1
+    def checkout(dbapi_connection, *_):
+        open_connections[0] += warehouse_driver(dbapi_connection)
+
+    def checkin(dbapi_connection, *_):
+        open_connections[0] -= warehouse_driver(dbapi_connection)
 
     def observe(event):
         if event.info.name == "NodeStart":

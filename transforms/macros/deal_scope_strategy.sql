@@ -46,3 +46,11 @@ inner join {{ ref('int_deal_scope') }} as run_scope
 {{ relation }}
 {%- endif -%}
 {%- endmacro %}
+
+
+{% macro deal_key_index() %}
+{#- PostgreSQL: an index on the deal key, so an incremental run's delete finds the changed
+    deals' rows without scanning millions (DuckDB scans fast, and its indexes slow bulk
+    loads). -#}
+{%- do return([{'columns': ['opportunity_id']}] if target.type == 'postgres' else []) -%}
+{% endmacro %}

@@ -1,6 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
+    indexes=deal_key_index(),
     schema='warehouse',
     full_refresh=false,
     on_schema_change='append_new_columns',

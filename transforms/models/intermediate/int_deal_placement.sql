@@ -1,7 +1,8 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='deal_scope',
-    unique_key='opportunity_id'
+    unique_key='opportunity_id',
+    indexes=deal_key_index()
 ) }}
 -- depends_on: {{ ref('int_deal_scope') }}
 -- deals and deal_skips in one table: each classified opportunity's row with the deal's facts

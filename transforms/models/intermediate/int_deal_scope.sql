@@ -61,42 +61,42 @@ extra_scope as (
 changed_opportunities as (
     select id as opportunity_id from opportunities
     where _extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}
-    union
+    union all
     select id from opportunity_versions where _extracted_at >= {{ since }}
-    union
+    union all
     select opportunity_id from contact_roles
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }})
       and opportunity_id is not null
-    union
+    union all
     select r.opportunity_id
     from contact_roles as r
     inner join contacts as c on c.id = r.contact_id
     where (c._extracted_at >= {{ since }} or c._hard_deleted_at >= {{ since }})
       and r.opportunity_id is not null
-    union
+    union all
     select what_id from tasks
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}) and what_id is not null
-    union
+    union all
     select what_id from events
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}) and what_id is not null
-    union
+    union all
     select related_to_id from emails
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }})
       and related_to_id is not null
-    union
+    union all
     select o.id
     from opportunities as o
     inner join accounts as a on a.id = o.account_id
     where a._extracted_at >= {{ since }} or a._hard_deleted_at >= {{ since }}
-    union
+    union all
     select o.id from opportunities as o inner join changed_users as u on u.user_id = o.owner_id
-    union
+    union all
     select t.what_id from tasks as t inner join changed_users as u on u.user_id = t.owner_id
     where t.what_id is not null
-    union
+    union all
     select e.what_id from events as e inner join changed_users as u on u.user_id = e.owner_id
     where e.what_id is not null
-    union
+    union all
     select e.what_id
     from events as e
     cross join run_window as w
@@ -105,19 +105,20 @@ changed_opportunities as (
             and e.start_date_time < w.next_day_after_as_of)
            or (e.activity_date > cast(w.previous_as_of as date)
                and e.activity_date <= cast(w.as_of as date)))
-    union
+    union all
     select m.related_to_id
     from emails as m
     cross join run_window as w
     where m.related_to_id is not null
       and m.message_date >= w.next_day_after_previous
       and m.message_date < w.next_day_after_as_of
-    union
+    union all
     select opportunity_id from extra_scope
 )
 
-select cast(opportunity_id as varchar) as opportunity_id
+select distinct cast(opportunity_id as varchar) as opportunity_id
 from changed_opportunities
+where opportunity_id is not null
 {%- else %}
 select distinct cast(id as varchar) as opportunity_id
 from {{ ref('stg_salesforce__opportunity') }}

@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy='deal_scope',
     unique_key='opportunity_id',
+    indexes=deal_key_index(),
     on_schema_change='append_new_columns'
 ) }}
 -- depends_on: {{ ref('int_deal_scope') }}

@@ -1,9 +1,10 @@
 """Erase a deal's or a person's data on request (GDPR), and keep it erased.
 
 One transaction finds every staged record of the subject, tombstones it (md5 of the Id only),
-deletes it from staging (current state and history) and from the sync-back outbox; the same
-run then rebuilds the affected deals with dbt before the job succeeds, so the warehouse keeps
-no count, name or email that was erased. The audit row in purge_log says when, what kind of
+deletes it from staging (current state and history), from the sync-back outbox and from the
+built tables' rows that name it (so no name or email that was erased is readable once it
+commits); the same run then rebuilds the affected deals with dbt before the job succeeds, so
+no count keeps including it either. The audit row in purge_log says when, what kind of
 subject and how many rows, never who. Later runs delete tombstoned rows a sync brings back
 (tombstones.py).
 """
@@ -28,6 +29,21 @@ OBJECTS = ("opportunity", "contact", "opportunity_contact_role", "task", "event"
            "email_message")
 # The columns the purge SQL reads, per staging table (a column or table the org lacks reads
 # as null or empty, as in the dbt staging layer).
+# Built tables -> [(column, the staging object whose Ids it holds)]: erased at once (see
+# purge_warehouse_rows.sql), not only when the run after the erasure rebuilds them.
+_WAREHOUSE_ROWS = {
+    "warehouse_internal.int_deal_placement": [("opportunity_id", "opportunity")],
+    "warehouse_internal.int_opportunity_rules": [("opportunity_id", "opportunity")],
+    "warehouse.deal_classification": [("opportunity_id", "opportunity")],
+    "warehouse.deal_contacts": [("opportunity_id", "opportunity"),
+                                ("contact_role_id", "opportunity_contact_role"),
+                                ("contact_id", "contact")],
+    "warehouse.deal_activities": [("opportunity_id", "opportunity"), ("activity_id", "task"),
+                                  ("activity_id", "event")],
+    "warehouse.deal_emails": [("opportunity_id", "opportunity"), ("email_id", "email_message")],
+    "warehouse.deal_stage_history": [("opportunity_id", "opportunity")],
+    "warehouse.deal_time_in_stage": [("opportunity_id", "opportunity")],
+}
 _PURGE_COLUMNS = {"contact": ("email",),
                   "opportunity_contact_role": ("opportunity_id", "contact_id"),
                   "task": ("what_id", "who_id"), "event": ("what_id", "who_id"),
@@ -100,6 +116,7 @@ def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
             sa.text(sql.load("purge/purge_affected_deals"))).scalars() if r]
         removed = _delete_staged(connection)
         removed.update(_erase_sync_back(connection))
+        _erase_built_rows(connection)
         outcome["removed"] = removed
         outcome["records"] = int(connection.execute(
             sa.text("select count(*) from purge_targets")).scalar())
@@ -156,3 +173,19 @@ def _purge_views(connection: sa.Connection) -> None:
                 else f"select {select} where 1 = 0")
         connection.execute(sa.text(f"drop view if exists src_{table}"))
         connection.execute(sa.text(f"create temporary view src_{table} as {body}"))
+
+
+def _erase_built_rows(connection: sa.Connection) -> None:
+    """Rows of the built tables that name an erased record (none before the first run)."""
+    built = {f"{schema}.{name}" for schema, name in connection.execute(sa.text(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('warehouse', 'warehouse_internal')"))}
+    (statement,) = split_statements(sql.load("purge/purge_warehouse_rows"))
+    for table, columns in _WAREHOUSE_ROWS.items():
+        if table not in built:
+            continue
+        for column, object_name in columns:
+            connection.execute(sa.text(statement.format(table=table, column=column)),
+                               {"object_name": object_name})
+    if "warehouse_internal.int_deal_placement" in built:
+        sql.run(connection, "purge/purge_primary_contacts")

@@ -143,20 +143,21 @@ def test_the_step_holds_no_warehouse_connection_while_dbt_runs(org):
     """Counts the SQLAlchemy connections open in this process (the step's only way into the
     warehouse) each time dbt starts a model or test; afterwards another process can open the
     DuckDB file, so dbt let go of it too."""
-    open_connections, seen = [0], []
+    open_connections, seen = set(), []
 
     def warehouse_driver(dbapi_connection) -> bool:  # not Dagster's own SQLite storage
         return type(dbapi_connection).__module__.split(".")[0] in ("duckdb_engine", "psycopg2")
 
     def checkout(dbapi_connection, *_):
-        open_connections[0] += warehouse_driver(dbapi_connection)
+        if warehouse_driver(dbapi_connection):
+            open_connections.add(id(dbapi_connection))
 
     def checkin(dbapi_connection, *_):
-        open_connections[0] -= warehouse_driver(dbapi_connection)
+        open_connections.discard(id(dbapi_connection))
 
     def observe(event):
         if event.info.name == "NodeStart":
-            seen.append(open_connections[0])
+            seen.append(len(open_connections))
 
     sa.event.listen(sa.pool.Pool, "checkout", checkout)
     sa.event.listen(sa.pool.Pool, "checkin", checkin)

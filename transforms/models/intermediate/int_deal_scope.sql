@@ -10,39 +10,17 @@
 -- which makes the run a full rebuild (assets/deal_warehouse/state.py).
 {%- if is_scoped_run() %}
 {%- set since = changed_since() %}
-with opportunities as (
-    select * from {{ ref('stg_salesforce__opportunity') }}
-),
-
-opportunity_versions as (
-    select * from {{ ref('stg_salesforce__opportunity_versions') }}
-),
-
-contact_roles as (
-    select * from {{ ref('stg_salesforce__opportunity_contact_role') }}
-),
-
-contacts as (
-    select * from {{ ref('stg_salesforce__contact') }}
-),
-
-accounts as (
-    select * from {{ ref('stg_salesforce__account') }}
-),
-
-tasks as (
-    select * from {{ ref('stg_salesforce__task') }}
-),
-
-events as (
-    select * from {{ ref('stg_salesforce__event') }}
-),
-
-emails as (
-    select * from {{ ref('stg_salesforce__email_message') }}
-),
-
-changed_users as (
+{#- Each staging table is a derived table here, not a CTE: PostgreSQL materializes a CTE
+    that is read twice, and then no index on _extracted_at or what_id helps. -#}
+{%- set opportunities = '(' ~ staged_columns('opportunity', {'account_id': 'varchar', 'owner_id': 'varchar'}) ~ ')' %}
+{%- set opportunity_versions = '(' ~ staged_columns('opportunity_versions', {}, history=true) ~ ')' %}
+{%- set contact_roles = '(' ~ staged_columns('opportunity_contact_role', {'opportunity_id': 'varchar', 'contact_id': 'varchar'}) ~ ')' %}
+{%- set contacts = '(' ~ staged_columns('contact', {}) ~ ')' %}
+{%- set accounts = '(' ~ staged_columns('account', {}) ~ ')' %}
+{%- set tasks = '(' ~ staged_columns('task', {'what_id': 'varchar', 'owner_id': 'varchar'}) ~ ')' %}
+{%- set events = '(' ~ staged_columns('event', {'what_id': 'varchar', 'owner_id': 'varchar', 'start_date_time': 'timestamp', 'activity_date': 'date'}) ~ ')' %}
+{%- set emails = '(' ~ staged_columns('email_message', {'related_to_id': 'varchar', 'message_date': 'timestamp'}) ~ ')' %}
+with changed_users as (
     select user_id from {{ ref('int_changed_owners') }}
 ),
 
@@ -59,46 +37,46 @@ extra_scope as (
 ),
 
 changed_opportunities as (
-    select id as opportunity_id from opportunities
+    select id as opportunity_id from {{ opportunities }} as opportunities
     where _extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}
     union all
-    select id from opportunity_versions where _extracted_at >= {{ since }}
+    select id from {{ opportunity_versions }} as opportunity_versions where _extracted_at >= {{ since }}
     union all
-    select opportunity_id from contact_roles
+    select opportunity_id from {{ contact_roles }} as contact_roles
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }})
       and opportunity_id is not null
     union all
     select r.opportunity_id
-    from contact_roles as r
-    inner join contacts as c on c.id = r.contact_id
+    from {{ contact_roles }} as r
+    inner join {{ contacts }} as c on c.id = r.contact_id
     where (c._extracted_at >= {{ since }} or c._hard_deleted_at >= {{ since }})
       and r.opportunity_id is not null
     union all
-    select what_id from tasks
+    select what_id from {{ tasks }} as tasks
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}) and what_id is not null
     union all
-    select what_id from events
+    select what_id from {{ events }} as events
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }}) and what_id is not null
     union all
-    select related_to_id from emails
+    select related_to_id from {{ emails }} as emails
     where (_extracted_at >= {{ since }} or _hard_deleted_at >= {{ since }})
       and related_to_id is not null
     union all
     select o.id
-    from opportunities as o
-    inner join accounts as a on a.id = o.account_id
+    from {{ opportunities }} as o
+    inner join {{ accounts }} as a on a.id = o.account_id
     where a._extracted_at >= {{ since }} or a._hard_deleted_at >= {{ since }}
     union all
-    select o.id from opportunities as o inner join changed_users as u on u.user_id = o.owner_id
+    select o.id from {{ opportunities }} as o inner join changed_users as u on u.user_id = o.owner_id
     union all
-    select t.what_id from tasks as t inner join changed_users as u on u.user_id = t.owner_id
+    select t.what_id from {{ tasks }} as t inner join changed_users as u on u.user_id = t.owner_id
     where t.what_id is not null
     union all
-    select e.what_id from events as e inner join changed_users as u on u.user_id = e.owner_id
+    select e.what_id from {{ events }} as e inner join changed_users as u on u.user_id = e.owner_id
     where e.what_id is not null
     union all
     select e.what_id
-    from events as e
+    from {{ events }} as e
     cross join run_window as w
     where e.what_id is not null
       and ((e.start_date_time >= w.next_day_after_previous
@@ -107,7 +85,7 @@ changed_opportunities as (
                and e.activity_date <= cast(w.as_of as date)))
     union all
     select m.related_to_id
-    from emails as m
+    from {{ emails }} as m
     cross join run_window as w
     where m.related_to_id is not null
       and m.message_date >= w.next_day_after_previous

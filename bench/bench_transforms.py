@@ -199,7 +199,8 @@ def run_phase(args, engine: str, phase: str) -> dict:
     done = subprocess.run(command, capture_output=True, text=True)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
     if done.returncode or line is None:
-        raise SystemExit(f"{engine} {phase} failed:\n{done.stderr[-3000:]}")
+        print(f"{engine} {phase} failed:\n{done.stderr[-3000:]}", file=sys.stderr, flush=True)
+        raise SystemExit(1)
     return json.loads(line[len("RESULT "):])
 
 

@@ -162,3 +162,38 @@ def run_transforms_job(warehouse, instance, job=transform_job) -> dg.ExecuteInPr
     defs = dg.Definitions(assets=[build_warehouse_asset(load_settings())], jobs=[job],
                           resources={"warehouse": warehouse})
     return defs.resolve_job_def(job.name).execute_in_process(instance=instance)
+
+
+def test_an_incremental_tick_still_runs_the_quality_checks_that_gate_the_sink(
+        emulator, duckdb_warehouse, tmp_path, monkeypatch):
+    """The tick's second run is incremental: every model the deals quality check depends on
+    must still be materialized, or Dagster would skip the check and the sink would go ungated."""
+    from assets.salesforce.extract_asset import MODE_TAG, build_extract_asset
+    from assets.salesforce.reconcile import build_reconcile_asset
+    from pipelines.jobs import incremental_sync_job
+    from pipelines.sync_back_defs import sync_back_definitions
+    from pipelines.warehouse_defs import warehouse_definitions
+    from tests.support.pipeline import salesforce_for, today_key
+
+    _write_settings(tmp_path, monkeypatch, ["alice.martin@acme-demo.com"])
+    settings = load_settings()
+    defs = dg.Definitions.merge(
+        dg.Definitions(assets=[build_extract_asset(settings), build_reconcile_asset(settings)],
+                       jobs=[incremental_sync_job]),
+        warehouse_definitions(settings), sync_back_definitions(settings),
+        dg.Definitions(resources={"salesforce": salesforce_for(emulator),
+                                  "warehouse": duckdb_warehouse}))
+    extract(emulator, duckdb_warehouse)
+    modes = []
+    for _ in range(2):
+        result = defs.resolve_job_def("incremental_sync").execute_in_process(
+            partition_key=today_key(), tags={MODE_TAG: "incremental"})
+        assert result.success
+        modes.append(next(e for e in result.get_asset_materialization_events()
+                          if e.asset_key.path == ["deal_warehouse", "deals"]
+                          ).materialization.metadata["mode"].value)
+        checked = {e.asset_key.to_user_string() for e in result.get_asset_check_evaluations()
+                   if e.check_name == "quality"}
+        assert {"deal_warehouse/deals", "deal_warehouse/deal_skips"} <= checked
+    assert modes == ["full", "incremental"]
+    cached_settings.cache_clear()

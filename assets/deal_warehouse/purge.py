@@ -126,12 +126,20 @@ def purge(warehouse, settings, request: PurgeRequest, log=None) -> PurgeResult:
                 "subject_kind": request.subject_kind,
                 "request_reference": request.request_reference,
                 "rows_removed": json.dumps(removed, sort_keys=True)})
+        outcome["opportunities"] = list(connection.execute(sa.text(
+            "select id from purge_targets where object_name = 'opportunity'")).scalars())
         return affected
 
     kwargs = {"log": log} if log is not None else {}
     run = run_warehouse(warehouse, settings, models=deal_models(), before=erase,
                         published=published_tables(), **kwargs)
     run.raise_for_failure()
+    with warehouse.connection() as connection:
+        # The run's scope table named the erased deal so the run could drop its rows; it is
+        # only read within a run, so the Id goes now rather than with the next run.
+        for opportunity_id in outcome["opportunities"]:
+            connection.execute(sa.text("delete from warehouse_internal.int_deal_scope "
+                                       "where opportunity_id = :id"), {"id": opportunity_id})
     if warehouse.engine == "duckdb":
         # Write the deletion into the database file now, not only into its WAL.
         warehouse.execute("checkpoint")

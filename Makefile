@@ -7,12 +7,13 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 EMULATOR_PORT ?= 8443
 DAGSTER_PORT ?= 3000
 
-.PHONY: install demo test check lint test-ops chromium dev emulator bench clean
+.PHONY: install demo test check lint test-ops chromium dev emulator bench docs clean
 
 $(STAMP): pyproject.toml emulator/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]' -e ./emulator
+	$(VENV)/bin/dealsync dbt parse
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -66,5 +67,10 @@ emulator: install
 bench: install
 	$(PY) -m bench.run_all
 
+# The data dictionary: dbt docs of the deal warehouse, as one static page in docs/deal_warehouse/
+# (reads the warehouse named by DEALSYNC_WAREHOUSE & co. for the built column types).
+docs: install
+	$(VENV)/bin/dealsync docs
+
 clean:
-	rm -rf $(VENV) .dagster_home data .emulator
+	rm -rf $(VENV) .dagster_home data .emulator transforms/target

@@ -8,6 +8,7 @@ SALESFORCE = "salesforce"
 DEAL_WAREHOUSE = "deal_warehouse"
 SYNC_BACK = "sync_back"
 OPERATIONS = "operations"
+ANALYST = "analyst"  # analysts' own dbt models (transforms/models/analyst/)
 
 # Run tags: the 10-minute tick sets MODE_TAG=incremental; FULL_REBUILD_TAG asks the deal
 # warehouse to rebuild every deal.

@@ -7,8 +7,16 @@
 
 Staging is loaded straight from a generated emulator store through WarehouseResource.land
 (the same landing path extraction uses, without the HTTP hop), into bench/out/. `--reuse`
-keeps a loaded staging between runs. Each phase runs in its own subprocess, so the peak RSS
-printed is that phase's alone (PostgreSQL's server memory is not included).
+keeps a loaded staging between runs; `--fresh-warehouse` then drops the built schemas first
+(so a staging loaded for the previous implementation's run can be reused). Each phase runs in
+its own subprocess, so the peak RSS printed is that phase's alone (PostgreSQL's server memory
+is not included). The transform phases run the dbt project the way the Dagster op does
+(assets/deal_warehouse/run.py); `import_and_parse_s` is the one-time cost of importing dbt and
+loading the parsed manifest in a new process (a run's start), `seconds` the run itself.
+
+The numbers before dbt came from the same command on the last commit with the hand-written
+runner (14b57a2), in a scratch copy: `git archive 14b57a2 | tar -x -C /tmp/before`, then
+`cd /tmp/before && /work/wt-dbt/.venv/bin/python -m bench.bench_transforms ...`.
 """
 
 import argparse
@@ -79,13 +87,36 @@ def phase_load(args) -> dict:
 
 
 def phase_transform(args, full: bool) -> dict:
-    from assets.warehouse.runner import run_transforms
+    began = time.perf_counter()
+    from assets.deal_warehouse.dbt_run import fresh_manifest
+    from assets.deal_warehouse.run import deal_models, run_warehouse
 
+    fresh_manifest(args.engine)
+    parsed = time.perf_counter() - began
     licensed = json.loads((OUT / f"licensed_{args.scale}.json").read_text())
     began = time.perf_counter()
-    result = run_transforms(_warehouse(args), _settings(licensed), full_rebuild=full)
+    result = run_warehouse(_warehouse(args), _settings(licensed), models=deal_models(),
+                           full_rebuild=full)
+    result.raise_for_failure()
+    slowest = sorted(result.outcome.nodes, key=lambda n: n.seconds, reverse=True)[:6]
     return {"mode": result.mode, "seconds": round(time.perf_counter() - began, 1),
+            "import_and_parse_s": round(parsed, 1),
+            "dbt_nodes_s": round(sum(n.seconds for n in result.outcome.nodes), 1),
+            "slowest": {n.name: round(n.seconds, 2) for n in slowest},
             "opportunities_in_scope": result.scope, "rows": result.row_counts}
+
+
+def drop_warehouse(args) -> None:
+    """Forget the built warehouse (staging stays), for a run over a reused staging."""
+    with _warehouse(args).connection() as connection:
+        for schema in ("warehouse", "warehouse_internal"):
+            connection.execute(sa_text(f"drop schema if exists {schema} cascade"))
+
+
+def sa_text(sql: str):
+    import sqlalchemy as sa
+
+    return sa.text(sql)
 
 
 def phase_change(args) -> dict:
@@ -118,9 +149,42 @@ def phase_change(args) -> dict:
     return {"changed": len(rows), "land_seconds": round(time.perf_counter() - began, 2)}
 
 
+def tick_breakdown(run_id: str) -> dict:
+    """Where a finished run's seconds went, from the Dagster instance in $DAGSTER_HOME (e.g.
+    the tick `make demo` runs): from the run's start to its first step, each step, and the end."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.get()
+    if run_id == "latest":
+        run_id = instance.get_runs(limit=1, filters=dg.RunsFilter(
+            job_name="incremental_sync", statuses=[dg.DagsterRunStatus.SUCCESS]))[0].run_id
+    started, steps, ended = None, {}, None
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        kind = dg.DagsterEventType
+        if event.event_type == kind.RUN_START:
+            started = entry.timestamp
+        elif event.event_type == kind.STEP_START:
+            steps[event.step_key] = [entry.timestamp, None]
+        elif event.event_type in (kind.STEP_SUCCESS, kind.STEP_FAILURE) and event.step_key in steps:
+            steps[event.step_key][1] = entry.timestamp
+        elif event.event_type in (kind.RUN_SUCCESS, kind.RUN_FAILURE):
+            ended = entry.timestamp
+    first = min(s for s, _ in steps.values())
+    last = max(e for _, e in steps.values() if e)
+    return {"run_id": run_id, "total_s": round(ended - started, 2),
+            "run_start_s": round(first - started, 2),
+            "steps_s": {key: round(end - start, 2) for key, (start, end) in
+                        sorted(steps.items(), key=lambda kv: kv[1][0]) if end},
+            "run_end_s": round(ended - last, 2)}
+
+
 def child(args) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     report = {"load": lambda: phase_load(args), "full": lambda: phase_transform(args, True),
+              "drop": lambda: drop_warehouse(args) or {},
               "change": lambda: phase_change(args),
               "incremental": lambda: phase_transform(args, False)}[args.phase]()
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -136,7 +200,8 @@ def run_phase(args, engine: str, phase: str) -> dict:
     done = subprocess.run(command, capture_output=True, text=True)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
     if done.returncode or line is None:
-        raise SystemExit(f"{engine} {phase} failed:\n{done.stderr[-3000:]}")
+        print(f"{engine} {phase} failed:\n{done.stderr[-3000:]}", file=sys.stderr, flush=True)
+        raise SystemExit(1)
     return json.loads(line[len("RESULT "):])
 
 
@@ -146,10 +211,19 @@ def main() -> None:
     parser.add_argument("--engines", default="duckdb")
     parser.add_argument("--postgres-url")
     parser.add_argument("--reuse", action="store_true", help="keep an already loaded staging")
+    parser.add_argument("--fresh-warehouse", action="store_true",
+                        help="with --reuse: drop the built warehouse schemas first")
+    parser.add_argument("--phases", default="full,change,incremental")
+    parser.add_argument("--tick-breakdown", metavar="RUN_ID",
+                        help="print where a finished incremental_sync run's seconds went "
+                        "('latest' for the newest; reads $DAGSTER_HOME) and stop")
     parser.add_argument("--child", dest="phase")
     parser.add_argument("--engine", default="duckdb")
     parser.add_argument("--duckdb-path", type=Path)
     args = parser.parse_args()
+    if args.tick_breakdown:
+        print(json.dumps(tick_breakdown(args.tick_breakdown), indent=2))
+        return
     if args.phase:
         child(args)
         return
@@ -162,7 +236,9 @@ def main() -> None:
         report = {"engine": engine, "scale": args.scale}
         if fresh:
             report["load"] = run_phase(args, engine, "load")
-        for phase in ("full", "change", "incremental"):
+        elif args.fresh_warehouse:
+            run_phase(args, engine, "drop")
+        for phase in args.phases.split(","):
             report[phase] = run_phase(args, engine, phase)
             print(f"{engine} {phase}: {json.dumps(report[phase], default=str)}", flush=True)
         print(json.dumps(report, indent=2, default=str))

@@ -3,7 +3,8 @@
     dealsync status      is the sync working? (per object, deals, the sync-back outbox)
     dealsync doctor      is this org ready for a first sync? (what to fix, if anything)
     dealsync backfill    backfill the period the settings ask for
-    dealsync docs        the deal-warehouse data dictionary
+    dealsync docs        the deal-warehouse data dictionary (dbt docs)
+    dealsync dbt         the deal warehouse's dbt project: parse, vars
     dealsync emulator    the local Salesforce emulator (a development tool, installed separately)
     dealsync demo        the whole pipeline end to end against the emulator
 
@@ -16,10 +17,10 @@ import argparse
 import os
 import sys
 
-from .commands import backfill, demo, docs, doctor, emulator, status
+from .commands import backfill, dbt, demo, docs, doctor, emulator, status
 from .process_exit import run_and_exit
 
-COMMANDS = (status, doctor, backfill, docs, emulator, demo)
+COMMANDS = (status, doctor, backfill, docs, dbt, emulator, demo)
 
 
 def main(argv: list[str] | None = None) -> int:

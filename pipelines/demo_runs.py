@@ -113,8 +113,8 @@ def print_tick(result: dg.ExecuteInProcessResult) -> None:
 
 
 def print_summary(emulator) -> None:
+    from assets.deal_warehouse.summary import warehouse_summary
     from assets.sync_back.outbox import sent_tasks
-    from assets.warehouse.summary import warehouse_summary
 
     warehouse = DEFS.resources["warehouse"]
     print(f"{'object':<24}{'staged':>9}{'deleted':>9}{'in Salesforce':>15}")

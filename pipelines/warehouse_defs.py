@@ -1,7 +1,8 @@
 """Deal warehouse definitions (transforms, sensors, purge job), merged into the code location.
 
-- assets: the `deal_warehouse` group (assets/warehouse/), downstream of the extraction assets;
-  the incremental job runs them after every tick.
+- assets: the `deal_warehouse` group (assets/deal_warehouse/: one asset per dbt model in
+  transforms/), downstream of the extraction assets; the incremental job runs them after every
+  tick. Analysts' own models (transforms/models/analyst/) are the `analyst` group.
 - jobs: `deal_warehouse_transforms` (transforms only, what the sensors run; config
   `full_rebuild: true` for a full rebuild), `deal_warehouse_full_rebuild` (the same, always
   full), and `purge_personal_data` (GDPR erasure).
@@ -10,14 +11,15 @@
 
 import dagster as dg
 
-from assets.warehouse.asset import FULL_REBUILD_TAG, GROUP, build_warehouse_asset
-from assets.warehouse.asset import materialize_results as _materialize_results
-from assets.warehouse.purge import PurgeRequest, PurgeRequestError, purge
+from assets.deal_warehouse.asset import build_warehouse_asset, run_metadata
+from assets.deal_warehouse.purge import PurgeRequest, PurgeRequestError, purge
+from assets.deal_warehouse.run import WarehouseBuildError, mart_models
+from assets.keys import DEAL_WAREHOUSE, FULL_REBUILD_TAG, model_key
 from resources.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 from .warehouse_sensors import build_sensors
 
-TRANSFORMS = dg.AssetSelection.groups(GROUP)
+TRANSFORMS = dg.AssetSelection.groups(DEAL_WAREHOUSE)
 
 transform_job = dg.define_asset_job(
     "deal_warehouse_transforms", selection=TRANSFORMS,
@@ -47,13 +49,17 @@ def build_purge_job(settings) -> dg.JobDefinition:
                                          config.email, config.request_reference)
         except PurgeRequestError as exc:
             raise dg.Failure(description=f"purge config: {exc}") from None
-        result = purge(warehouse, settings, request, log=context.log)
+        try:
+            result = purge(warehouse, settings, request, log=context.log)
+        except WarehouseBuildError as exc:
+            raise dg.Failure(description=f"purge: the subject is erased from staging, but "
+                             f"the warehouse was not rebuilt: {exc}") from None
         if result.records_erased == 0:
             context.log.warning("Nothing staged matched the request; the subject is "
                                 "tombstoned only if an Id was given.")
-        for event in _materialize_results(warehouse, settings, result.run, context.log):
-            context.log_event(dg.AssetMaterialization(event.asset_key,
-                                                      metadata=event.metadata))
+        for name, metadata in run_metadata(warehouse, result.run, context.log).items():
+            if name in mart_models():
+                context.log_event(dg.AssetMaterialization(model_key(name), metadata=metadata))
         return dg.Output(None, metadata={
             "request_id": result.request_id, "records_erased": result.records_erased,
             "rows_removed": dg.MetadataValue.json(result.rows_removed)})

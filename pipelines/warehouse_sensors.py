@@ -12,9 +12,12 @@ from pathlib import Path
 import dagster as dg
 import sqlalchemy as sa
 
-from assets.keys import object_key
-from assets.warehouse.asset import model_key
-from assets.warehouse.seeds import LicensedUsersError, licensed_rows, settings_fingerprint
+from assets.deal_warehouse.settings_vars import (
+    LicensedUsersError,
+    licensed_rows,
+    settings_fingerprint,
+)
+from assets.keys import model_key, object_key
 from resources.settings import SettingsError, load_settings
 from resources.staging.connections import WarehouseLockTimeout
 from resources.warehouse import WarehouseResource

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from assets.deal_warehouse.summary import REASONS, summarize
 from assets.sync_back.outbox import DELIVERY_STATUSES
-from assets.warehouse.summary import REASONS, summarize
 from resources.clock import utc_now
 from resources.staging.naming import table_name
 from resources.warehouse import WarehouseResource

@@ -7,8 +7,8 @@ import dagster as dg
 import sqlalchemy as sa
 from salesforce_emulator.server import Emulator
 
-from assets.warehouse.asset import build_warehouse_asset
-from assets.warehouse.models import models
+from assets.deal_warehouse.asset import build_warehouse_asset
+from assets.deal_warehouse.project import manifest_dict
 from resources.settings import Settings, load_settings
 from resources.warehouse import WarehouseResource
 from tests.support.pipeline import extract
@@ -30,14 +30,15 @@ def warehouse_settings(licensed=None, **overrides) -> Settings:
 
 
 def transform(warehouse: WarehouseResource, settings: Settings, *, full_rebuild: bool = False,
-              as_of=None, instance=None) -> dg.ExecuteInProcessResult:
+              as_of=None, instance=None, raise_on_error: bool = True
+              ) -> dg.ExecuteInProcessResult:
     """Materialize the deal_warehouse assets, as a run of the transform job does."""
     config = {"full_rebuild": full_rebuild}
     if as_of is not None:
         config["as_of"] = as_of.isoformat()
     return dg.materialize([build_warehouse_asset(settings)], resources={"warehouse": warehouse},
                           run_config={"ops": {"deal_warehouse": {"config": config}}},
-                          instance=instance)
+                          instance=instance, raise_on_error=raise_on_error)
 
 
 def metadata(result: dg.ExecuteInProcessResult, model: str) -> dict:
@@ -81,15 +82,30 @@ def reset_warehouse(warehouse: WarehouseResource) -> None:
     """Forget every run (including retention), keeping staging: a fresh install's first run."""
     with warehouse.connection() as connection:
         connection.execute(sa.text("drop schema if exists warehouse cascade"))
+        connection.execute(sa.text("drop schema if exists warehouse_internal cascade"))
+
+
+def documented_models(folder: str = "marts") -> dict[str, dict[str, str]]:
+    """The dbt models of models/<folder>/ -> {column: type} as their YAML documents them."""
+    nodes = manifest_dict("duckdb")["nodes"].values()
+    return {n["name"]: {c["name"]: c["data_type"] for c in n["columns"].values()}
+            for n in nodes if n["resource_type"] == "model" and n["fqn"][1:2] == [folder]}
+
+
+def documented_state_tables() -> dict[str, dict[str, str]]:
+    """The tables the pipeline keeps itself (dbt source dealsync_state) -> {column: type}."""
+    sources = manifest_dict("duckdb")["sources"].values()
+    return {s["name"]: {c["name"]: c["data_type"] for c in s["columns"].values()}
+            for s in sources if s["source_name"] == "dealsync_state"}
 
 
 def dump(warehouse: WarehouseResource, skip_columns=()) -> dict[str, list[tuple]]:
-    """Every model's rows, sorted, for comparing two runs or two engines."""
+    """Every model analysts read, rows sorted, for comparing two runs or two engines."""
     out = {}
-    for model in models():
-        columns = [c for c in model.column_names if c not in skip_columns]
-        data = rows(warehouse, f"select {', '.join(columns)} from warehouse.{model.name}")
-        out[model.name] = sorted((tuple(r[c] for c in columns) for r in data), key=repr)
+    for name, documented in documented_models().items():
+        columns = [c for c in documented if c not in skip_columns]
+        data = rows(warehouse, f"select {', '.join(columns)} from warehouse.{name}")
+        out[name] = sorted((tuple(r[c] for c in columns) for r in data), key=repr)
     return out
 
 

@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 from salesforce_emulator.server import Emulator
 
-from assets.warehouse.asset import build_warehouse_asset
+from assets.deal_warehouse.asset import build_warehouse_asset
 from pipelines.cli import main as dealsync
 from pipelines.warehouse_defs import full_rebuild_job, transform_job
 from pipelines.warehouse_sensors import after_extraction_request, build_sensors
@@ -91,7 +91,8 @@ def test_the_backfill_command_extracts_then_builds_the_warehouse(
         graph = definitions.resolve_asset_graph()
         tick = definitions.resolve_job_def("incremental_sync")
         warehouse_keys = {k for k in graph.get_all_asset_keys() if k.path[0] == "deal_warehouse"}
-        assert len(warehouse_keys) == 12
+        marts = {k for k in warehouse_keys if len(k.path) == 2}  # the rest: deal_warehouse/internal
+        assert len(marts) == 12
         assert warehouse_keys <= set(tick.asset_layer.selected_asset_keys)  # after every tick
     finally:
         cached_settings.cache_clear()
@@ -163,3 +164,30 @@ def run_transforms_job(warehouse, instance, job=transform_job) -> dg.ExecuteInPr
     defs = dg.Definitions(assets=[build_warehouse_asset(load_settings())], jobs=[job],
                           resources={"warehouse": warehouse})
     return defs.resolve_job_def(job.name).execute_in_process(instance=instance)
+
+
+def test_an_incremental_tick_still_runs_the_quality_checks_that_gate_the_sink(
+        emulator, duckdb_warehouse, tmp_path, monkeypatch):
+    """The tick's second run is incremental: every model the deals quality check depends on
+    must still be materialized, or Dagster would skip the check and the sink would go ungated."""
+    from assets.keys import MODE_TAG
+    from pipelines.definitions import build_definitions
+    from tests.support.pipeline import salesforce_for, today_key
+
+    _write_settings(tmp_path, monkeypatch, ["alice.martin@acme-demo.com"])
+    defs = build_definitions(load_settings(), {"salesforce": salesforce_for(emulator),
+                                               "warehouse": duckdb_warehouse})
+    extract(emulator, duckdb_warehouse)
+    modes = []
+    for _ in range(2):
+        result = defs.resolve_job_def("incremental_sync").execute_in_process(
+            partition_key=today_key(), tags={MODE_TAG: "incremental"})
+        assert result.success
+        modes.append(next(e for e in result.get_asset_materialization_events()
+                          if e.asset_key.path == ["deal_warehouse", "deals"]
+                          ).materialization.metadata["mode"].value)
+        checked = {e.asset_key.to_user_string() for e in result.get_asset_check_evaluations()
+                   if e.check_name == "quality"}
+        assert {"deal_warehouse/deals", "deal_warehouse/deal_skips"} <= checked
+    assert modes == ["full", "incremental"]
+    cached_settings.cache_clear()

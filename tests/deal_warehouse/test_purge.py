@@ -34,10 +34,11 @@ def _staged_ids(org) -> set[str]:
 
 def _warehouse_text(org) -> str:
     """Every value in every warehouse table, as one string to search for personal data."""
-    tables = [r["table_name"] for r in org.warehouse.query(
-        "select table_name from information_schema.tables where table_schema = 'warehouse'")]
+    tables = [f"{r['table_schema']}.{r['table_name']}" for r in org.warehouse.query(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_schema in ('warehouse', 'warehouse_internal')")]
     return "\n".join(repr(row) for t in tables
-                     for row in org.warehouse.query(f"select * from warehouse.{t}"))
+                     for row in org.warehouse.query(f"select * from {t}"))
 
 
 def _queue_follow_ups(org, platform: str, upgrade: str, jill: str) -> None:
@@ -84,6 +85,7 @@ def test_purged_deal_and_person_are_gone_and_stay_gone(org):
                   "deal_activities", "deal_emails", "deal_stage_history"):
         assert platform not in {r["opportunity_id"] for r in org.warehouse.query(
             f"select opportunity_id from warehouse.{table}")}, table
+    assert platform not in _warehouse_text(org)  # the internal tables too
 
     # A person, by email, written differently from Salesforce's "Jill.Quist@Globex.example".
     assert _purge(org, settings, email=" jill.quist@GLOBEX.example ",

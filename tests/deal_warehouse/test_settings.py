@@ -95,17 +95,18 @@ def test_a_backfill_period_longer_than_the_partitions_starts_at_the_first_one():
 
 
 def test_a_duckdb_file_named_like_the_schema_is_refused_with_the_fix(tmp_path):
-    from assets.warehouse.runner import WarehouseNameError, run_transforms
+    from assets.deal_warehouse.run import deal_models, run_warehouse
+    from assets.deal_warehouse.state import WarehouseNameError
     from resources.warehouse import WarehouseResource
 
     clash = WarehouseResource(engine="duckdb", duckdb_path=str(tmp_path / "warehouse.duckdb"))
     with pytest.raises(WarehouseNameError, match="DEALSYNC_DUCKDB_PATH=data/dealsync.duckdb"):
-        run_transforms(clash, load_settings("dealsync.yaml"))
+        run_warehouse(clash, load_settings("dealsync.yaml"), models=deal_models())
 
 
 def test_transforms_before_any_extraction_say_what_to_run_first(warehouse):
-    from assets.warehouse.runner import run_transforms
-    from assets.warehouse.sources import MissingStagingError
+    from assets.deal_warehouse.run import deal_models, run_warehouse
+    from assets.deal_warehouse.state import MissingStagingError
 
     with pytest.raises(MissingStagingError, match="staging.user does not exist.*incremental_sync"):
-        run_transforms(warehouse, load_settings("dealsync.yaml"))
+        run_warehouse(warehouse, load_settings("dealsync.yaml"), models=deal_models())

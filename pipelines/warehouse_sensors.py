@@ -3,8 +3,9 @@
 - `warehouse_rules_changed`: the settings or the licensed-user list (YAML list, CSV file or
   warehouse table) no longer match what the last run used, so a newly licensed user's deals
   appear at once, without waiting for a tick or a backfill.
-- `warehouse_after_extraction`: an extraction run that did not include the transforms (a
-  backfill launched from the asset graph) finished; build the warehouse from what it landed.
+- `deal_warehouse_automation`: Dagster's declarative automation for the deal and analyst
+  models (their conditions are in assets/deal_warehouse/translator.py): the deals after an
+  extraction that ran without them, an analyst's model after the deals it reads.
 """
 
 from pathlib import Path
@@ -17,7 +18,7 @@ from assets.deal_warehouse.settings_vars import (
     licensed_rows,
     settings_fingerprint,
 )
-from assets.keys import model_key, object_key
+from assets.keys import ANALYST, DEAL_WAREHOUSE
 from resources.settings import SettingsError, load_settings
 from resources.staging.connections import WarehouseLockTimeout
 from resources.warehouse import WarehouseResource
@@ -76,32 +77,10 @@ def build_sensors(transform_job) -> list[dg.SensorDefinition]:
         return dg.RunRequest(run_key=f"rules-{current[:16]}",
                              tags={"dealsync/trigger": "rules_changed"})
 
-    @dg.sensor(name="warehouse_after_extraction", job=transform_job, minimum_interval_seconds=60,
-               default_status=dg.DefaultSensorStatus.RUNNING,
-               description="Builds the warehouse after an extraction run that did not.")
-    def warehouse_after_extraction(context: dg.SensorEvaluationContext):
-        return after_extraction_request(context.instance)
+    automation = dg.AutomationConditionSensorDefinition(
+        "deal_warehouse_automation", target=dg.AssetSelection.groups(DEAL_WAREHOUSE, ANALYST),
+        default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=60,
+        description="Builds the deal models after an extraction that ran without them, and "
+                    "analysts' models after the deals they read.")
+    return [warehouse_rules_changed, automation]
 
-    return [warehouse_rules_changed, warehouse_after_extraction]
-
-
-def after_extraction_request(instance: dg.DagsterInstance):
-    """A RunRequest when Opportunity was extracted, by a finished run that did not plan the
-    warehouse, after the warehouse was last built."""
-    extracted = instance.get_latest_materialization_event(object_key("Opportunity"))
-    if extracted is None:
-        return dg.SkipReason("Opportunity has not been extracted yet.")
-    built = instance.get_latest_materialization_event(model_key("deals"))
-    if built is not None and built.timestamp >= extracted.timestamp:
-        return dg.SkipReason("The warehouse is newer than the last extraction.")
-    run = instance.get_run_by_id(extracted.run_id)
-    if run is not None and not run.is_finished:
-        return dg.SkipReason(f"Extraction run {extracted.run_id} is still going.")
-    planned = instance.get_records_for_run(
-        extracted.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
-        limit=10_000).records
-    if any(r.event_log_entry.dagster_event.asset_key == model_key("deals") for r in planned):
-        return dg.SkipReason(f"Run {extracted.run_id} built the warehouse itself (or tried to; "
-                             "the next tick retries).")
-    return dg.RunRequest(run_key=f"after-extraction-{extracted.run_id}",
-                         tags={"dealsync/trigger": "after_extraction"})

@@ -12,6 +12,16 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from assets.keys import ANALYST, DEAL_WAREHOUSE, model_key, object_key
 
+# The deal models after an extraction that ran without them (a backfill launched from the asset
+# graph). Ticks and the backfill job build them in the same run, and any_deps_updated ignores an
+# update made by a run that also planned the model. Not eager(): eager also waits while any
+# month of an extraction asset is missing, and the months before the synced history always are.
+AFTER_EXTRACTION = (
+    dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("after an extraction that did not build the deals")
+
 
 def _folder(props: Mapping[str, Any]) -> str:
     fqn = props.get("fqn") or []
@@ -44,7 +54,7 @@ class DealWarehouseTranslator(DagsterDbtTranslator):
     def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]):
         if _folder(dbt_resource_props) == "analyst":
             return dg.AutomationCondition.eager()
-        return None
+        return AFTER_EXTRACTION
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
         """dbt tests as asset checks, not blocking in Dagster's sense: a failing test already

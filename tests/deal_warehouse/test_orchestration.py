@@ -10,9 +10,9 @@ from salesforce_emulator.server import Emulator
 from assets.deal_warehouse.asset import build_warehouse_asset
 from pipelines.cli import main as dealsync
 from pipelines.warehouse_defs import full_rebuild_job, transform_job
-from pipelines.warehouse_sensors import after_extraction_request, build_sensors
+from pipelines.warehouse_sensors import build_sensors
 from resources.settings import cached_settings, load_settings
-from tests.support.pipeline import extract
+from tests.support.pipeline import extract, today_key
 
 from .support import by_id
 
@@ -101,17 +101,12 @@ def test_the_backfill_command_extracts_then_builds_the_warehouse(
 def test_sensors_rerun_the_transforms_when_rules_change_but_not_otherwise(
         emulator, warehouse, tmp_path, monkeypatch):
     path = _write_settings(tmp_path, monkeypatch, ["alice.martin@acme-demo.com"])
-    rules_changed, after_extraction = build_sensors(transform_job)
+    rules_changed, _ = build_sensors(transform_job)
     instance = dg.DagsterInstance.ephemeral()
     assert isinstance(rules_changed(dg.build_sensor_context(
         resources={"warehouse": warehouse})), dg.SkipReason)  # nothing built yet
     extract(emulator, warehouse, instance=instance)
-
-    # An extraction run without the transforms (a backfill from the asset graph) triggers them.
-    request = after_extraction_request(instance)
-    assert isinstance(request, dg.RunRequest)
     run_transforms_job(warehouse, instance)
-    assert isinstance(after_extraction_request(instance), dg.SkipReason)
     assert _deal_names(warehouse) == {"Globex - Platform renewal", "Globex - Analytics add-on"}
 
     def evaluate():
@@ -172,7 +167,7 @@ def test_an_incremental_tick_still_runs_the_quality_checks_that_gate_the_sink(
     must still be materialized, or Dagster would skip the check and the sink would go ungated."""
     from assets.keys import MODE_TAG
     from pipelines.definitions import build_definitions
-    from tests.support.pipeline import salesforce_for, today_key
+    from tests.support.pipeline import salesforce_for
 
     _write_settings(tmp_path, monkeypatch, ["alice.martin@acme-demo.com"])
     defs = build_definitions(load_settings(), {"salesforce": salesforce_for(emulator),
@@ -190,4 +185,39 @@ def test_an_incremental_tick_still_runs_the_quality_checks_that_gate_the_sink(
                    if e.check_name == "quality"}
         assert {"deal_warehouse/deals", "deal_warehouse/deal_skips"} <= checked
     assert modes == ["full", "incremental"]
+    cached_settings.cache_clear()
+
+
+def test_automation_builds_the_deals_after_an_extraction_that_did_not(emulator, duckdb_warehouse,
+                                                                      tmp_path, monkeypatch):
+    """Declarative automation replaces the after-extraction sensor: an extraction run without
+    the deal models (a backfill launched from the asset graph) requests them; a run that built
+    them itself (a tick, the backfill job) does not."""
+    from pipelines.definitions import build_definitions
+    from tests.support.pipeline import salesforce_for
+
+    _write_settings(tmp_path, monkeypatch, ["alice.martin@acme-demo.com"])
+    defs = build_definitions(load_settings(), {"salesforce": salesforce_for(emulator),
+                                               "warehouse": duckdb_warehouse})
+    instance = dg.DagsterInstance.ephemeral()
+    deal_models = dg.AssetSelection.groups("deal_warehouse")
+    first = dg.evaluate_automation_conditions(defs=defs, instance=instance,
+                                              asset_selection=deal_models)
+    assert first.total_requested == 0  # the first evaluation only starts the clock
+
+    extract(emulator, duckdb_warehouse, instance=instance)  # extraction alone
+    after = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=first.cursor,
+                                              asset_selection=deal_models)
+    requested = {key for key in defs.resolve_asset_graph().get_all_asset_keys()
+                 if key.path[0] == "deal_warehouse" and after.get_num_requested(key)}
+    assert {dg.AssetKey(["deal_warehouse", "deals"]),
+            dg.AssetKey(["deal_warehouse", "deal_skips"])} <= requested
+
+    result = defs.resolve_job_def("backfill").execute_in_process(
+        instance=instance, tags={"dagster/asset_partition_range_start": today_key(),
+                                 "dagster/asset_partition_range_end": today_key()})
+    assert result.success  # extraction and the deal models in one run
+    quiet = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=after.cursor,
+                                              asset_selection=deal_models)
+    assert quiet.total_requested == 0
     cached_settings.cache_clear()

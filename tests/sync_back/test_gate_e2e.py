@@ -62,7 +62,7 @@ def _checks(result) -> dict[str, dg.AssetCheckEvaluation]:
 def test_rules_become_tasks_through_the_whole_chain_and_a_warning_does_not_block(
         org, postgres_warehouse, tmp_path):
     warehouse = postgres_warehouse  # GX validates in PostgreSQL here; DuckDB in the next test
-    settings = _settings(tmp_path, outbox_max_invalid_share=0.5)
+    settings = _settings(tmp_path, outbox_max_invalid_share=0.5, data_docs=True)
     extract(org, warehouse, settings)
     opps, contacts, users = (record_ids(org, o) for o in ("Opportunity", "Contact", "User"))
     queue(warehouse, [  # rows another system queued: one fine (15-character Id), one bad

@@ -7,7 +7,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 EMULATOR_PORT ?= 8443
 DAGSTER_PORT ?= 3000
 
-.PHONY: install demo test check lint test-ops chromium dev emulator bench docs clean
+.PHONY: install demo test check lint test-ops chaos chromium dev emulator bench docs clean
 
 $(STAMP): pyproject.toml emulator/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,13 +30,14 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 # code server, webserver and daemon on a PostgreSQL instance, the UI in headless Chromium), which
 # share one deployment and so run in one process.
 test: install chromium
-	$(PY) -m pytest -q -n 2 --dist loadfile --ignore=tests/ops
+	$(PY) -m pytest -q -n 2 --dist loadfile --ignore=tests/ops --ignore=tests/chaos
 	$(PY) -m pytest -q tests/ops
 
 # The developer loop, under 3 minutes: lint, then every test not marked slow (no end-to-end
 # runs, no Dagster processes, no browser).
 check: install lint
-	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" --ignore=tests/ops/test_ui_browser.py
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" --ignore=tests/ops/test_ui_browser.py \
+	  --ignore=tests/chaos
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -44,6 +45,13 @@ lint: install
 # The operations tests alone, when working on the deployment.
 test-ops: install chromium
 	$(PY) -m pytest -q tests/ops
+
+# Chaos against the whole deployment (faults, kills, late commits, poison records, then the
+# reconciliation), once per engine, about a quarter of an hour each; not part of `make test`.
+# Figures: bench/out/chaos-<engine>.json, quoted in bench/RESULTS.md. CHAOS_ENGINES=duckdb
+# runs one engine.
+chaos: install
+	$(PY) -m pytest -q tests/chaos
 
 # Debian's chromium for the browser test, only when missing; apt-get needs root (CI runs as
 # root). Nothing here downloads a browser build. Not root and missing: the browser test says how

@@ -65,6 +65,10 @@ class Control:
     def fault(self, **spec) -> dict:
         return self._call("POST", "/faults", json=spec)
 
+    def faults(self) -> list[dict]:
+        """Every armed fault with how often it fired."""
+        return self._call("GET", "/faults")
+
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
 

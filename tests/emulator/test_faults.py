@@ -1,4 +1,5 @@
-"""Injected faults: errors on the next N calls or at a rate, latency, dropped connections."""
+"""Injected faults: errors on the next N calls or at a rate, latency, dropped connections,
+stalled answers after a write."""
 
 import time
 
@@ -69,3 +70,15 @@ def test_counters_report_calls_by_kind_and_object(sf, control):
     assert counters["api_calls"] == 2
     assert counters["by_kind"] == {"query": 1, "describe": 1}
     assert counters["by_object"] == {"User": 1, "Opportunity": 1}
+
+
+def test_a_stalled_write_has_committed_before_it_answers(sf, control):
+    """`stall` answers late after the write took effect: what a client killed while waiting
+    leaves behind (a Task in Salesforce that its sender never heard about)."""
+    control.fault(kind="stall", next=1, seconds=0.8, match="/sobjects/Task", method="POST")
+    started = time.perf_counter()
+    created = sf.Task.create({"Subject": "Stalled but saved"})["id"]
+    assert time.perf_counter() - started >= 0.8
+    assert sf.Task.get(created)["Subject"] == "Stalled but saved"
+    assert [f["fired"] for f in control.faults() if f["kind"] == "stall"] == [1]
+    sf.Task.delete(created)

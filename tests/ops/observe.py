@@ -102,6 +102,21 @@ def materializations_per_partition(instance, run_ids: list[str]) -> Counter:
     return seen
 
 
+def step_started(instance, run_id: str, pool: str, pools: dict) -> bool:
+    """Whether a step of the run that takes a slot of `pool` has started."""
+    return any(pools.get((e.step_key or "").split("[")[0]) == pool
+               for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START))
+
+
+def worker_pid(instance, run_id: str) -> int:
+    """The pid of the run's worker process (LocalRunLauncher's "Started process" event)."""
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+        metadata = entry.dagster_event.engine_event_data.metadata or {}
+        if "pid" in metadata and entry.message.startswith("Started process"):
+            return int(metadata["pid"].value)
+    raise AssertionError(f"run {run_id} recorded no worker process")
+
+
 class PoolSampler:
     """Polls the instance's pool tables: the most slots held and steps waiting, per pool."""
 

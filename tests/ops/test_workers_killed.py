@@ -14,6 +14,7 @@ import time
 import dagster as dg
 import pytest
 
+from .observe import step_started, worker_pid
 from .processes import wait_until
 from .scenario import TICK_SCHEDULE, set_schedule
 from .tick_location import defs as location_defs
@@ -35,19 +36,6 @@ def _tick_runs(instance, since: float) -> list:
             .timestamp() >= since]
 
 
-def _step_started(instance, run_id: str, pool: str, pools: dict) -> bool:
-    return any(pools.get((e.step_key or "").split("[")[0]) == pool
-               for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START))
-
-
-def _worker_pid(instance, run_id: str) -> int:
-    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
-        metadata = entry.dagster_event.engine_event_data.metadata or {}
-        if "pid" in metadata and entry.message.startswith("Started process"):
-            return int(metadata["pid"].value)
-    raise AssertionError(f"run {run_id} recorded no worker process")
-
-
 @pytest.mark.parametrize("pool", ["salesforce_api", "deal_warehouse"])
 def test_a_killed_tick_frees_its_slots_and_the_next_tick_completes(
         scenario, deployment, instance, live_emulator, pool):
@@ -59,13 +47,13 @@ def test_a_killed_tick_frees_its_slots_and_the_next_tick_completes(
     try:
         def holding():
             for run in _tick_runs(instance, started):
-                if run.status == dg.DagsterRunStatus.STARTED and _step_started(
+                if run.status == dg.DagsterRunStatus.STARTED and step_started(
                         instance, run.run_id, pool, pools):
                     return run
             return None
 
         victim = wait_until(holding, 300, f"a tick run holding a {pool} slot", interval_s=0.5)
-        os.kill(_worker_pid(instance, victim.run_id), signal.SIGKILL)
+        os.kill(worker_pid(instance, victim.run_id), signal.SIGKILL)
         killed = time.time()
 
         failed = wait_until(lambda: instance.get_run_by_id(victim.run_id).status

@@ -182,6 +182,9 @@ class EmulatorApp:
             response = handler(request)
             if metered and request.sobject and not params.get("sobject"):
                 self.usage.attribute(request.sobject)
+            stall = self.faults.take("stall", request.method, request.path) if metered else None
+            if stall:
+                time.sleep(stall.seconds)
         except ApiError as exc:
             response = Response.error(exc)
         except Exception as exc:  # noqa: BLE001 - a bug answers 500 like Salesforce, and is logged

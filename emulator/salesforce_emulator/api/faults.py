@@ -5,6 +5,8 @@ a rate (seeded, so a test is repeatable). Kinds:
   error         reply with `status` and a Salesforce error body (`code`, `message`)
   latency       sleep `seconds` before answering
   drop          send the headers and `after_bytes` of the body, then cut the connection
+  stall         answer `seconds` late, after the call took effect: a write that committed
+                while its client waits (and may die) before hearing so
   record_error  fail individual record writes (REST and collections) with `code`, as
                 UNABLE_TO_LOCK_ROW does in a busy org; the rest of the request succeeds
 """
@@ -14,7 +16,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-KINDS = ("error", "latency", "drop", "record_error")
+KINDS = ("error", "latency", "drop", "record_error", "stall")
 
 
 @dataclass

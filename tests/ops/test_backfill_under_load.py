@@ -100,8 +100,11 @@ def test_backfill_resumed_after_the_daemon_was_killed_without_duplicates(scenari
     assert scenario.status_at_kill == "REQUESTED"  # killed mid-backfill
     runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/backfill":
                                                          scenario.backfill_id}))
+    # One run per partition range, and one per unpartitioned asset set (the deal models)
     ranges = Counter((r.tags.get("dagster/asset_partition_range_start"),
-                      r.tags.get("dagster/asset_partition_range_end")) for r in runs)
+                      r.tags.get("dagster/asset_partition_range_end"),
+                      frozenset(k.to_user_string() for k in r.asset_selection or ()))
+                     for r in runs)
     assert all(n == 1 for n in ranges.values()), ranges
     seen = materializations_per_partition(instance, [r.run_id for r in runs])
     extracted = {key: n for key, n in seen.items() if key[1] is not None}

@@ -69,13 +69,20 @@ def test_a_killed_tick_frees_its_slots_and_the_next_tick_completes(
         recovered = wait_until(completed_after_kill, KILL_RECOVERY_S,
                                "a tick after the kill to complete", interval_s=2)
         done = time.time()
+
+        def victim_slots_freed():  # free_slots_after_run_end_seconds after the failure, on a poll
+            held = instance.event_log_storage.get_concurrency_info(pool).claimed_slots
+            return all(slot.run_id != victim.run_id for slot in held)
+
+        wait_until(victim_slots_freed, max(1, KILL_RECOVERY_S - (time.time() - killed)),
+                   f"run monitoring to free the killed run's {pool} slots", interval_s=1)
+        freed = time.time()
     finally:
         control.clear_faults()
         set_schedule(deployment, running=False)
 
     assert failed and recovered.run_id != victim.run_id
-    assert done - killed <= KILL_RECOVERY_S
-    held = instance.event_log_storage.get_concurrency_info(pool).claimed_slots
-    assert all(slot.run_id != victim.run_id for slot in held), held
-    print(f"\n{pool}: killed run failed by monitoring after {detected - killed:.0f} s; "
-          f"a tick completed {done - killed:.0f} s after the kill")
+    assert done - killed <= KILL_RECOVERY_S and freed - killed <= KILL_RECOVERY_S
+    print(f"\n{pool}: killed run failed by monitoring after {detected - killed:.0f} s, its "
+          f"slots freed after {freed - killed:.0f} s; a tick completed {done - killed:.0f} s "
+          "after the kill")

@@ -7,7 +7,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 EMULATOR_PORT ?= 8443
 DAGSTER_PORT ?= 3000
 
-.PHONY: install demo test test-suite check lint test-ops chaos chromium dev emulator bench docs clean
+.PHONY: install demo test check lint test-ops chaos chromium dev emulator bench docs clean
 
 $(STAMP): pyproject.toml emulator/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,16 +25,14 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dealsync demo
 
-# The whole suite, as two jobs side by side (each prints when it ends): the tests on two workers
-# (one test file each at a time; they mostly wait on HTTPS, PostgreSQL and whole-second
-# Salesforce timestamps), and the operations tests (tests/ops: real code server, webserver and
-# daemon on a PostgreSQL instance, the UI in headless Chromium), which share one deployment and
-# so run in one process, mostly waiting on the daemon.
+# The whole suite: the main suite on two workers (one test file each at a time), then the
+# operations tests (tests/ops: real code server, webserver and daemon on a PostgreSQL instance,
+# the UI in headless Chromium), which share one deployment and so run in one process. Both are
+# CPU-bound on two cores: run side by side, or on four workers, they took longer, not shorter
+# (bench/RESULTS.md).
 test: install chromium
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-suite test-ops
-
-test-suite: install
 	$(PY) -m pytest -q -n 2 --dist loadfile --ignore=tests/ops --ignore=tests/chaos
+	$(PY) -m pytest -q tests/ops
 
 # The developer loop, under 3 minutes: lint, then every test not marked slow (no end-to-end
 # runs, no Dagster processes, no browser).

@@ -88,7 +88,7 @@ def invoke(warehouse, args: list[str], callbacks=(), project_dir: Path = PROJECT
             result = runner.invoke([*args, *target, "--project-dir", str(project_dir),
                                     "--profiles-dir", str(project_dir), "--log-path", scratch,
                                     "--write-json" if write_json else "--no-write-json",
-                                    "--quiet"])
+                                    "--quiet", "--log-level-file", "none"])
         finally:
             if warehouse.engine == "duckdb":
                 release_duckdb()

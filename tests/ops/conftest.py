@@ -15,7 +15,7 @@ import yaml
 
 from resources.warehouse import WarehouseResource
 
-from .processes import ROOT, Dagster, emulator
+from .processes import ROOT, Dagster, deployment_instance, emulator
 from .scenario import run_scenario, set_schedule
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -106,18 +106,8 @@ def ops_env(postgres_server, ops_dirs, live_emulator) -> dict:
 @pytest.fixture(scope="session")
 def instance(ops_env):
     """The deployment's Dagster instance, read from this process (as `dagster` CLI would)."""
-    import dagster as dg
-
-    names = [k for k in ops_env if k.startswith("DAGSTER_PG_")]
-    saved = {k: os.environ.get(k) for k in names}
-    os.environ.update({k: ops_env[k] for k in names})  # dagster.yaml reads them
-    with dg.DagsterInstance.from_config(ops_env["DAGSTER_HOME"]) as inst:
+    with deployment_instance(ops_env) as inst:
         yield inst
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

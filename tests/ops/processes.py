@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -38,6 +39,26 @@ def wait_until(predicate, timeout_s: float, what: str, interval_s: float = 0.5):
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout_s:.0f}s waiting for {what}")
         time.sleep(interval_s)
+
+
+@contextmanager
+def deployment_instance(env: dict):
+    """The deployment's Dagster instance, read from this process as the `dagster` CLI would:
+    its dagster.yaml reads the DAGSTER_PG_* variables, set only while it is open."""
+    import dagster as dg
+
+    names = [k for k in env if k.startswith("DAGSTER_PG_")]
+    saved = {k: os.environ.get(k) for k in names}
+    os.environ.update({k: env[k] for k in names})
+    try:
+        with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+            yield instance
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 class Process:

@@ -7,6 +7,7 @@ Bound, from the kill to a successful tick: the monitor's poll (30 s) + the slot 
 + the next minute's tick and its run. KILL_RECOVERY_S allows four minutes on a busy machine.
 """
 
+import json
 import os
 import signal
 import time
@@ -14,6 +15,7 @@ import time
 import dagster as dg
 import pytest
 
+from .conftest import ARTIFACTS
 from .observe import step_started, worker_pid
 from .processes import wait_until
 from .scenario import TICK_SCHEDULE, set_schedule
@@ -83,6 +85,7 @@ def test_a_killed_tick_frees_its_slots_and_the_next_tick_completes(
 
     assert failed and recovered.run_id != victim.run_id
     assert done - killed <= KILL_RECOVERY_S and freed - killed <= KILL_RECOVERY_S
-    print(f"\n{pool}: killed run failed by monitoring after {detected - killed:.0f} s, its "
-          f"slots freed after {freed - killed:.0f} s; a tick completed {done - killed:.0f} s "
-          "after the kill")
+    seconds = {"failed_by_monitoring": round(detected - killed, 1),
+               "slots_freed": round(freed - killed, 1), "tick_completed": round(done - killed, 1)}
+    (ARTIFACTS / f"ops_kill_recovery_{pool}.json").write_text(json.dumps(seconds, indent=2))
+    print(f"\n{pool}: seconds after the kill: {seconds}")

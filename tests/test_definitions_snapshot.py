@@ -17,8 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "tests" / "fixtures" / "definitions_snapshot.txt"
 
 
+def _definitions():
+    return build_definitions(load_settings(ROOT / "dealsync.yaml"), build_resources())
+
+
 def _describe() -> list[str]:
-    definitions = build_definitions(load_settings(ROOT / "dealsync.yaml"), build_resources())
+    definitions = _definitions()
     graph = definitions.resolve_asset_graph()
     lines = []
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
@@ -51,3 +55,13 @@ def test_every_asset_check_job_schedule_and_sensor_matches_the_snapshot():
         f"The definitions changed:\n{diff}\nIf that is meant, run "
         "DEALSYNC_UPDATE_SNAPSHOT=1 pytest tests/test_definitions_snapshot.py and commit "
         f"{SNAPSHOT.relative_to(ROOT)}.")
+
+
+def test_every_deal_model_is_built_after_the_extraction():
+    """A model with no extraction upstream (one built from the settings alone) would be
+    launched by a backfill at once, before any staging table exists, and fail."""
+    graph = _definitions().resolve_asset_graph()
+    orphans = [key.to_user_string() for key in graph.get_all_asset_keys()
+               if key.path[0] == "deal_warehouse"
+               and not any(up.path[0] == "salesforce" for up in graph.upstream_key_iterator(key))]
+    assert not orphans, orphans

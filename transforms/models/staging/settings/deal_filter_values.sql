@@ -1,4 +1,7 @@
 {{ config(materialized='table') }}
+-- depends_on: {{ source('salesforce', 'opportunity') }}
+-- Built from the settings alone, but it filters opportunities: the dependency makes
+-- a backfill build it after the extraction, never before.
 -- The include/exclude filters from the settings (var filters: record_type, opportunity_type,
 -- stage), one value per row.
 {%- set rows = [] %}

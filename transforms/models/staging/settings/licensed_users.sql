@@ -1,4 +1,7 @@
 {{ config(materialized='table') }}
+-- depends_on: {{ source('salesforce', 'user') }}
+-- Built from the settings alone, but its emails are matched to Salesforce users: the
+-- dependency makes a backfill build it after the extraction, never before.
 -- The licensed users from the settings (var licensed_users: the emails of licensed_users in
 -- dealsync.yaml, whether listed there, in a CSV file or in a warehouse table).
 {%- set emails = var('licensed_users') or [] %}

@@ -1,4 +1,7 @@
 {{ config(materialized='table') }}
+-- depends_on: {{ source('salesforce', 'opportunity_stage') }}
+-- Built from the settings alone, but it maps the org's opportunity stages: the
+-- dependency makes a backfill build it after the extraction, never before.
 -- The stage_mapping from the settings (var stage_mapping: Salesforce StageName -> pipeline
 -- stage); empty when the settings have none, in which case every active stage maps to itself.
 {%- set mapping = var('stage_mapping') or {} %}

@@ -28,6 +28,7 @@ def _project_copy(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.mark.slow
 def test_an_analysts_model_is_an_asset_on_reload_and_builds(rules_org, tmp_path):
     project = _project_copy(tmp_path)
     settings = warehouse_settings()

@@ -9,6 +9,7 @@ import time
 from datetime import datetime, timezone
 
 import duckdb
+import pytest
 import sqlalchemy as sa
 from salesforce_emulator.client import Control
 
@@ -16,6 +17,8 @@ from assets.deal_warehouse import dbt_run
 from tests.support.pipeline import extract, suite_settings
 
 from .support import by_id, ids_by_name, metadata, rows, transform, warehouse_settings
+
+pytestmark = pytest.mark.slow  # end to end: make test runs it, make check does not
 
 EVERYONE = ["ann.lee@acme-demo.com", "ben.ortiz@acme-demo.com", "dan.wu@acme-demo.com",
             "eve.moreau@acme-demo.com"]

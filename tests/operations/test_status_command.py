@@ -8,6 +8,7 @@ import subprocess
 from datetime import timedelta
 
 import dagster as dg
+import pytest
 
 from assets.operations.sync_status import build_sync_status_asset
 from resources.clock import utc_now
@@ -83,6 +84,7 @@ def test_one_error_stopping_many_objects_is_printed_once_and_dated(postgres_url)
     assert f"{today} " in row.split("failing", 1)[1]  # the error cell carries its date
 
 
+@pytest.mark.slow
 def test_a_sync_in_progress_shows_as_running_with_its_progress(postgres_url):
     warehouse = WarehouseResource(engine="postgres", postgres_url=postgres_url)
     warehouse.record_sync_success("Task", record_count=5)

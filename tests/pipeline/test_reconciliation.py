@@ -4,6 +4,7 @@ deletes and undeletes, purged records and formula values that moved without Syst
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from salesforce_emulator.client import connect
 
 from resources.settings import Settings
@@ -14,6 +15,8 @@ from tests.support.pipeline import (
     staged_rows,
     suite_settings,
 )
+
+pytestmark = pytest.mark.slow  # end to end: make test runs it, make check does not
 
 CHECKED = ["SystemModstamp", "IsDeleted", "LastName"]
 FORMULAS = ["Account_Industry__c", "Days_Open__c"]

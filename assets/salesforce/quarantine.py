@@ -92,27 +92,28 @@ def _record_problem(record: dict, fields: dict[str, str], object_name: str) -> R
 def rest_page(records: list[dict], fields: dict[str, str], object_name: str,
               rejects: list[Rejected]) -> pa.Table:
     """A REST page as a typed table; the records that cannot land are added to `rejects`."""
-    try:
-        table = records_to_table(records, fields, object_name)
-        if _keys_ok(table):
-            return table
-    except (ValueError, pa.ArrowException, UnicodeError):
-        pass
-    table, rejected = split_records(records, fields, object_name)
-    rejects.extend(rejected)
-    return table
+    return _whole_or_split(lambda: records_to_table(records, fields, object_name),
+                           lambda: records, fields, object_name, rejects)
 
 
 def csv_page(page: str | bytes, fields: dict[str, str], object_name: str,
              rejects: list[Rejected]) -> pa.Table:
     """A Bulk CSV page, likewise."""
+    return _whole_or_split(lambda: csv_to_table(page, fields, object_name),
+                           lambda: _csv_records(page, fields), fields, object_name, rejects)
+
+
+def _whole_or_split(whole, records, fields: dict[str, str], object_name: str,
+                    rejects: list[Rejected]) -> pa.Table:
+    """The whole page in one conversion (the fast path); when a value cannot be converted or a
+    key is bad, record by record, so only the bad records are set aside."""
     try:
-        table = csv_to_table(page, fields, object_name)
-        if _keys_ok(table):
-            return table
+        table = whole()
     except (ValueError, pa.ArrowException, UnicodeError):
-        pass
-    table, rejected = split_records(_csv_records(page, fields), fields, object_name)
+        table = None
+    if table is not None and _keys_ok(table):
+        return table
+    table, rejected = split_records(records(), fields, object_name)
     rejects.extend(rejected)
     return table
 

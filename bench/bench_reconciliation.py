@@ -112,7 +112,7 @@ def measure(emulator, control, scale: str, work: Path) -> dict:
     from .bench_references import _run
 
     settings = _settings(emulator.store)
-    warehouse = WarehouseResource(engine="duckdb", duckdb_path=str(work / "warehouse.duckdb"))
+    warehouse = WarehouseResource(engine="duckdb", duckdb_path=str(work / "dealsync.duckdb"))
     started = time.perf_counter()
     backfill_calls = _run(emulator, control, warehouse, settings, "all")
     result = {"scale": scale, "backfill": {"seconds": round(time.perf_counter() - started, 1),

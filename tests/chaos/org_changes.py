@@ -23,7 +23,8 @@ class OrgChanges:
         self.live = {name: [r["Id"] for r in control.records(name) if not r.get("IsDeleted")]
                      for name in ("Opportunity", "Contact", "Account", "Task")}
         # A late commit moves SystemModstamp back only relative to now, never below the
-        # record's own last change: records changed by this run are not picked for one.
+        # record's own last change (Salesforce's row lock orders them): records this run has
+        # changed, deleted or undeleted are not picked for one.
         self.touched: set[str] = set()
         self.recycle_bin: list[tuple[str, str]] = []
         self.poisoned: list[tuple[str, str]] = []
@@ -73,6 +74,7 @@ class OrgChanges:
             name, record_id = self.recycle_bin.pop(0)
             self.control.undelete(name, record_id)
             self.live[name].append(record_id)
+            self.touched.add(record_id)
             self.counts["undelete"] += 1
         if number % 3 == 0:
             name = rng.choice(["Contact", "Task"])
@@ -103,6 +105,7 @@ class OrgChanges:
         record_id = self._pick(name)
         self.control.delete(name, record_id)
         self.live[name].remove(record_id)
+        self.touched.add(record_id)
         self.recycle_bin.append((name, record_id))
         self.counts["delete"] += 1
 

@@ -27,12 +27,12 @@ def settings_with(fields: dict | None = None, query: str | None = None, **option
     return Settings.model_validate(base)
 
 
-def stage(emulator, warehouse, *, tick: bool = False) -> None:
+def stage(emulator, warehouse, *, tick: bool = False, settings: Settings | None = None) -> None:
     """Backfill the org into staging, or (tick=True) run one incremental tick after a second,
     so changes made just now fall inside its window."""
     if tick:
         time.sleep(1.1)
-    extract(emulator, warehouse, incremental=tick)
+    extract(emulator, warehouse, settings, incremental=tick)
 
 
 def desired(warehouse, rows: list[dict], types: dict[str, str] | None = None) -> None:

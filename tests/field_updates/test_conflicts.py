@@ -1,9 +1,12 @@
 """A newer edit made in Salesforce is never overwritten: it is logged per field with both values
 and not sent; a `both` field keeps Salesforce's edit even after staging sees it."""
 
+import pytest
 from salesforce_emulator.client import Control
 
 from .support import desired, log, opportunities, run_fields, settings_with, stage, state
+
+pytestmark = pytest.mark.slow  # real extraction + emulator per test
 
 
 def test_an_edit_made_after_staging_is_a_conflict_not_overwritten(emulator, warehouse):

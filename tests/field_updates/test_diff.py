@@ -1,8 +1,11 @@
 """Only changed fields are sent, and a run with nothing new makes no API call at all."""
 
+import pytest
 from salesforce_emulator.client import Control
 
 from .support import desired, log, opportunities, run_fields, settings_with, stage, state
+
+pytestmark = pytest.mark.slow  # real extraction + emulator per test
 
 
 def test_only_changes_are_sent_and_a_rerun_sends_nothing(emulator, warehouse):

@@ -1,8 +1,11 @@
 """A dry run previews each record's before and after values and sends nothing."""
 
+import pytest
 from salesforce_emulator.client import Control
 
 from .support import desired, log, opportunities, run_fields, settings_with, stage
+
+pytestmark = pytest.mark.slow  # real extraction + emulator per test
 
 
 def test_dry_run_previews_before_and_after_and_sends_nothing(emulator, warehouse):

@@ -1,9 +1,12 @@
 """Per-row errors carry their fix; transient ones are retried with backoff in a later run,
 permanent ones wait for a new value instead of being resent."""
 
+import pytest
 from salesforce_emulator.client import Control
 
 from .support import desired, log, opportunities, run_fields, settings_with, stage, state
+
+pytestmark = pytest.mark.slow  # real extraction + emulator per test
 
 FIELDS = {"NextStep": {"column": "next_step"}, "OwnerId": {"column": "owner_id"},
           "ForecastCategoryName": {"column": "forecast"}}

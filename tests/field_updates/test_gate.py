@@ -3,12 +3,14 @@ passing one lets it run. The deals asset here is a stand-in with the real key an
 blocking check; the sink, staging, emulator and warehouse are the real ones."""
 
 import dagster as dg
+import pytest
 
 from assets.keys import DEALS_KEY
-
 from tests.support.pipeline import salesforce_for
 
 from .support import NODE, desired, opportunities, settings_with, stage, state
+
+pytestmark = pytest.mark.slow  # real extraction + emulator per test
 
 
 def _deals(passed: bool) -> dg.AssetsDefinition:

@@ -1,7 +1,6 @@
 """Bad mappings fail with the settings key named: structure at load (pydantic), and what the
 org and staging allow at the start of the run, before anything is sent."""
 
-import dagster as dg
 import pytest
 from pydantic import ValidationError
 
@@ -63,6 +62,7 @@ BAD = [  # (fields, source column types, expected key and fix)
 ]
 
 
+@pytest.mark.slow
 def test_mappings_that_do_not_fit_the_org_stop_the_run_with_the_key(emulator, warehouse):
     stage(emulator, warehouse)
     renewal = opportunities(emulator)["Globex - Renewal"]
@@ -78,6 +78,7 @@ def test_mappings_that_do_not_fit_the_org_stop_the_run_with_the_key(emulator, wa
     assert opportunities(emulator)["Globex - Renewal"]["NextStep"] is None
 
 
+@pytest.mark.slow
 def test_a_formula_field_is_refused(emulator, duckdb_warehouse):
     warehouse = duckdb_warehouse
     settings = settings_with({"Is_Large_Deal__c": {"value": True}})

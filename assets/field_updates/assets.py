@@ -39,6 +39,8 @@ def build_field_updates_asset(options: FieldUpdateSettings,
                          after_send=after_send)
         try:
             sink.plan()
+            if not options.dry_run:
+                sink.settle()
             accounting = {"api_calls": 0, "by_api": {}}
             if sink.pending():  # nothing changed: no login, no API call
                 with salesforce.client(log=context.log) as client:

@@ -47,6 +47,7 @@ class Change:
 class Diff:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)   # `both` fields Salesforce won
+    settled: list[Change] = field(default_factory=list)     # in flight; staging shows the value
     counts: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
 
@@ -113,7 +114,7 @@ def _classify(c: Change, st: dict | None, now: datetime, result: Diff) -> None:
     if st is not None and st["status"] == "in_flight":
         c.uncertain, c.attempts = True, int(st["attempts"])
         if c.after == c.before:
-            result.counts["unchanged"] += 1
+            result.settled.append(c)  # staging caught up with the interrupted send
             return
         c.why = "a previous send may have reached Salesforce: compared before any write"
         result.changes.append(c)

@@ -88,6 +88,10 @@ class FieldSink:
     def _salesforce_won(self) -> None:
         self._record([self.outcomes.conflict(c, c.before, c.why) for c in self.diff.conflicts])
 
+    def settle(self) -> None:
+        """Fields left in flight whose value staging now shows: sent, with no call."""
+        self._record([self.outcomes.already(c) for c in self.diff.settled])
+
     # ----- dry run ----------------------------------------------------------------------------
     def preview(self) -> list[Result]:
         """What a real run would send (before and after per field), stored in
@@ -125,6 +129,8 @@ class FieldSink:
         with self.warehouse.connection() as connection:
             since = sql.execute(connection, "field_updates/staged_high_water",
                                 table=quote(table_name(object_name))).scalar_one()
+        if since is None:  # nothing staged: plan_fields/diff would have found no change
+            return []
         wanted = {c.record_id for c in changes}
         fields = sorted({c.field for c in changes})
         current = {r["Id"]: r for r in record_update.changed_since(client, object_name, fields,

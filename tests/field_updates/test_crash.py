@@ -21,6 +21,14 @@ def _spec(warehouse) -> dict:
     return {"engine": "postgres", "postgres_url": warehouse.postgres_url}
 
 
+def _kill_after_patch(emulator, warehouse) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.field_updates.crash_fields", json.dumps(
+            {"base_url": emulator.base_url, "ca_path": str(emulator.ca_path),
+             "warehouse": _spec(warehouse)})],
+        cwd=ROOT, capture_output=True, text=True, timeout=180)
+
+
 def test_killed_after_the_patch_each_record_is_updated_once(emulator, warehouse):
     stage(emulator, warehouse)
     opps = opportunities(emulator)
@@ -30,11 +38,7 @@ def test_killed_after_the_patch_each_record_is_updated_once(emulator, warehouse)
     control = Control(emulator.base_url, emulator.ca_path)
     control.reset_counters()
 
-    crashed = subprocess.run(
-        [sys.executable, "-m", "tests.field_updates.crash_fields", json.dumps(
-            {"base_url": emulator.base_url, "ca_path": str(emulator.ca_path),
-             "warehouse": _spec(warehouse)})],
-        cwd=ROOT, capture_output=True, text=True, timeout=180)
+    crashed = _kill_after_patch(emulator, warehouse)
 
     assert crashed.returncode == -9, crashed.stdout + crashed.stderr
     assert "killing the sink" in crashed.stdout
@@ -55,3 +59,22 @@ def test_killed_after_the_patch_each_record_is_updated_once(emulator, warehouse)
 
     _, again = run_fields(emulator, warehouse, settings_with())
     assert (again["sent"], again["api_calls"]) == (0, 0)
+
+
+def test_a_crash_that_staging_caught_up_with_is_settled_without_a_call(emulator,
+                                                                       duckdb_warehouse):
+    warehouse = duckdb_warehouse
+    stage(emulator, warehouse)
+    renewal = opportunities(emulator)["Globex - Renewal"]["Id"]
+    desired(warehouse, [{"opportunity_id": renewal, "next_step": "Call Hank"}])
+    assert _kill_after_patch(emulator, warehouse).returncode == -9
+    stage(emulator, warehouse, tick=True)  # the next tick stages our write
+    control = Control(emulator.base_url, emulator.ca_path)
+    control.reset_counters()
+
+    _, metadata = run_fields(emulator, warehouse, settings_with())
+
+    assert (metadata["recovered"], metadata["api_calls"]) == (1, 0)
+    assert control.counters()["api_calls"] == 0
+    assert state(warehouse)[(renewal, "NextStep")]["status"] == "sent"
+    assert [(r["status"], r["api"]) for r in log(warehouse)] == [("sent", "lookup")]

@@ -24,9 +24,10 @@ class Outcomes:
         return self.error(change, error.get("statusCode") or "UNKNOWN",
                           error.get("message", ""), "composite")
 
-    def call_failed(self, change: Change, failure: CallFailure) -> Result:
-        return self.error(change, failure.code, failure.message, "composite",
-                          transient=failure.transient, uncertain=failure.ambiguous)
+    def call_failed(self, change: Change, failure: CallFailure, api: str = "composite") -> Result:
+        return self.error(change, failure.code, failure.message, api,
+                          transient=failure.transient or is_transient(failure.code),
+                          uncertain=failure.ambiguous)
 
     def error(self, change: Change, code: str, message: str, api: str,
               transient: bool | None = None, uncertain: bool = False) -> Result:

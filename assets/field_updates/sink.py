@@ -10,6 +10,8 @@ Order of work in a run:
    Salesforce still holds the staged value -> safe to send (another field changed); anything
    else -> `conflict`, logged with both values, not sent, for `to_salesforce` and `both` fields
    alike: the next sync stages the edit and the next run decides on fresh data.
+   Sends of at most `conditional_max_records` records skip the query: each record gets a
+   PATCH with If-Unmodified-Since (412 -> read the record, decide as above, PATCH once more).
 4. The rest go out by sObject Collections PATCH, `batch_size` records per call. Each batch is
    marked in flight (committed) before it is sent and its results are committed right after; a
    crash in between is what step 3 resolves on the next run, without a second write.
@@ -17,6 +19,7 @@ Order of work in a run:
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from datetime import datetime, timezone
 
 from resources.salesforce import record_update
 from resources.salesforce.collections import CallFailure
@@ -117,8 +120,13 @@ class FieldSink:
             by_object[c.object].append(c)
         try:
             for object_name, changes in by_object.items():
-                safe = self._conflict_check(client, object_name, changes)
-                self._send_all(client, object_name, safe)
+                records = _by_record(changes)
+                if len(records) <= self.settings.conditional_max_records:
+                    for record_id, fields in records.items():
+                        self._send_conditional(client, object_name, record_id, fields)
+                else:
+                    safe = self._conflict_check(client, object_name, changes)
+                    self._send_all(client, object_name, safe)
         except QuotaStop as exc:
             self.stopped = str(exc)
             self.log.warning(f"Field updates stopped before the API quota ran out: {exc}. "
@@ -138,24 +146,69 @@ class FieldSink:
         safe, settled = [], []
         for c in changes:
             record = current.get(c.record_id)
-            if record is None:
-                safe.append(c)          # unchanged in Salesforce since staged
-                continue
-            now = normalise(c.kind, record.get(c.field))
-            if now == c.after:
-                settled.append(self.outcomes.already(c))
-            elif now == c.before or (c.has_ours and now == c.ours):
-                safe.append(c)          # as staged, or as we last wrote it: no one else edited it
+            decided = None if record is None else self._decide(c, record)
+            if decided is None:
+                safe.append(c)          # unchanged since staged, or this field is
             else:
-                settled.append(self.outcomes.conflict(
-                    c, now, "changed in Salesforce after it was staged"))
+                settled.append(decided)
         self._record(settled)
         return safe
 
+    def _decide(self, c: Change, record: dict) -> Result | None:
+        """A record changed in Salesforce since staged: None when this field is safe to send."""
+        now = normalise(c.kind, record.get(c.field))
+        if now == c.after:
+            return self.outcomes.already(c)
+        if now == c.before or (c.has_ours and now == c.ours):
+            return None                 # as staged, or as we last wrote it: no one else did
+        return self.outcomes.conflict(c, now, "changed in Salesforce after it was staged")
+
+    def _send_conditional(self, client, object_name: str, record_id: str,
+                          changes: list[Change]) -> None:
+        """PATCH with If-Unmodified-Since = the staged SystemModstamp. On 412 (or first, when a
+        previous send may have landed) read the record, decide per field as the conflict check
+        does, and PATCH the safe fields with the SystemModstamp just read; a second 412 is a
+        conflict, never a blind retry."""
+        self.ledger.claim(changes)
+        since, results = changes[0].staged_modstamp, []
+        if any(c.uncertain for c in changes):
+            since, changes = self._reread(client, object_name, record_id, changes, results)
+        for attempt in (1, 2):
+            if not changes:
+                self._record(results)
+                return
+            values = {c.field: payload(c.kind, c.after) for c in changes}
+            try:
+                written = record_update.update_if_unmodified(client, object_name, record_id,
+                                                             values, since)
+            except CallFailure as failure:
+                self._record(results + [self.outcomes.call_failed(c, failure, "rest")
+                                        for c in changes])
+                return
+            if self.after_send is not None:
+                self.after_send(object_name, [record_id])
+            if written:
+                self._record(results + [Result(c, "sent", "rest", attempt=c.attempts + 1)
+                                        for c in changes])
+                return
+            if attempt == 1:
+                since, changes = self._reread(client, object_name, record_id, changes, results)
+        self._record(results + [self.outcomes.conflict(
+            c, None, "changed again in Salesforce while it was compared") for c in changes])
+
+    def _reread(self, client, object_name: str, record_id: str, changes: list[Change],
+                results: list[Result]) -> tuple[datetime, list[Change]]:
+        """(the record's SystemModstamp, the changes still safe to send); decided ones are
+        appended to `results`."""
+        record = record_update.read_record(client, object_name, record_id,
+                                           [c.field for c in changes])
+        decided = {c.field: self._decide(c, record) for c in changes}
+        results += [r for r in decided.values() if r is not None]
+        return (parse_modstamp(record["SystemModstamp"]),
+                [c for c in changes if decided[c.field] is None])
+
     def _send_all(self, client, object_name: str, changes: list[Change]) -> None:
-        records: dict[str, list[Change]] = defaultdict(list)
-        for c in changes:
-            records[c.record_id].append(c)
+        records = _by_record(changes)
         ids = list(records)
         for start in range(0, len(ids), self.settings.batch_size):
             self._send(client, object_name, {i: records[i] for i in
@@ -186,3 +239,16 @@ class FieldSink:
                 self.counts["recovered"] += 1
             if r.status != "sent" and len(self.problems) < 50:
                 self.problems.append(r)
+
+
+def _by_record(changes: list[Change]) -> dict[str, list[Change]]:
+    records: dict[str, list[Change]] = defaultdict(list)
+    for c in changes:
+        records[c.record_id].append(c)
+    return records
+
+
+def parse_modstamp(text: str):
+    """Salesforce's `2026-12-04T02:10:17.000+0000` as a naive UTC datetime."""
+    moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)

@@ -103,6 +103,10 @@ class FieldUpdateSettings(Strict):
     dry_run: bool = False           # preview before/after per record; send nothing
     mappings: list[FieldMapping] = []
     batch_size: int = Field(200, ge=1, le=200)
+    # Sends of at most this many records of an object use one conditional PATCH each
+    # (If-Unmodified-Since, no window between check and write); larger ones one conflict query
+    # plus sObject Collections (2 calls for up to 200 records).
+    conditional_max_records: int = Field(1, ge=0, le=25)
     max_attempts: int = Field(5, ge=1, le=50)
     retry_backoff_seconds: int = Field(300, ge=0)
     retry_backoff_max_seconds: int = Field(6 * 3600, ge=0)

@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from .base import Strict
 from .catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS, ObjectSpec
 from .deal_rules import Filters, LicensedUsers, WarehouseOptions
+from .documents import DocumentSettings
 from .periods import BACKFILL_PERIODS
 from .sync_back import SyncBackSettings
 
@@ -81,6 +82,7 @@ class Settings(Strict):
     filters: Filters = Filters()
     warehouse: WarehouseOptions = WarehouseOptions()
     sync_back: SyncBackSettings = SyncBackSettings()
+    documents: DocumentSettings = DocumentSettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -51,12 +51,18 @@ class DocumentLedger:
                                       params).scalar_one())
         return rows, waiting
 
-    def claim(self, key: str) -> int | None:
-        """Mark the document in flight if still due; its attempt number, or None if not ours."""
-        params = {**self._window(), "doc_key": key, "run_id": self.run_id}
+    def claim(self, keys: list[str]) -> dict[str, int]:
+        """Mark the still-due documents among `keys` in flight, in one transaction; returns
+        {key: attempt number} for the ones this run owns."""
+        claimed = {}
+        params = {**self._window(), "run_id": self.run_id}
         with self.warehouse.connection() as connection:
-            row = sql.execute(connection, "deal_documents/claim_document", params).first()
-        return None if row is None else int(row[0])
+            for key in keys:
+                row = sql.execute(connection, "deal_documents/claim_document",
+                                  {**params, "doc_key": key}).first()
+                if row is not None:
+                    claimed[key] = int(row[0])
+        return claimed
 
     def record(self, outcome: DocOutcome) -> None:
         values = asdict(outcome)
@@ -73,10 +79,10 @@ class DocumentLedger:
                 "byte_size": byte_size, "content_document_id": content_document_id,
                 "logged_at": utc_now()})
 
-    def previous_file(self, row: dict) -> dict | None:
+    @staticmethod
+    def previous_file(connection, row: dict) -> dict | None:
         """The earlier period's sent review of the same deal and rule, if any."""
-        with self.warehouse.connection() as connection:
-            rows = sql.rows(connection, "deal_documents/select_previous_file", row)
+        rows = sql.rows(connection, "deal_documents/select_previous_file", row)
         return rows[0] if rows else None
 
     def remember_document_id(self, key: str, content_document_id: str) -> None:

@@ -11,6 +11,7 @@ from salesforce_emulator.server import Emulator
 from assets.deal_documents.asset import build_documents_asset
 from assets.keys import MODE_TAG
 from pipelines.definitions import build_definitions
+from resources.settings import Settings
 from tests.support.pipeline import extract, salesforce_for, today_key
 
 from .support import NODE, RENEWAL, ledger, opportunity_id, settings_with, today, versions
@@ -37,7 +38,7 @@ def _tick(org, warehouse, settings):
 def _settings(tmp_path, rule_name):
     base = settings_with(rule_name).model_dump()
     base["sync_back"]["checks"] = {"data_docs": False, "data_docs_dir": str(tmp_path / "docs")}
-    return type(settings_with(rule_name)).model_validate(base)
+    return Settings.model_validate(base)
 
 
 def test_the_incremental_run_attaches_documents_when_the_checks_pass(org, duckdb_warehouse,

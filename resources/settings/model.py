@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from .base import Strict
 from .catalog import DEFAULT_OBJECTS, REQUIRED_OBJECTS, ObjectSpec
 from .deal_rules import Filters, LicensedUsers, WarehouseOptions
+from .documents import DocumentSettings
 from .field_updates import FieldUpdateSettings
 from .periods import BACKFILL_PERIODS
 from .sync_back import SyncBackSettings
@@ -83,6 +84,7 @@ class Settings(Strict):
     warehouse: WarehouseOptions = WarehouseOptions()
     sync_back: SyncBackSettings = SyncBackSettings()
     field_updates: FieldUpdateSettings = FieldUpdateSettings()
+    documents: DocumentSettings = DocumentSettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -7,6 +7,8 @@ Everything is built here, when Dagster loads the location, from the settings fil
 import dagster as dg
 
 from assets.checks.quality_checks import build_quality_checks
+from assets.deal_documents.asset import build_documents_asset
+from assets.field_updates.assets import build_field_updates_asset
 from assets.operations.sync_status import build_sync_status_asset
 from assets.salesforce.extract_asset import build_extract_asset
 from assets.salesforce.reconciliation import build_reconciliation_asset
@@ -34,6 +36,8 @@ def build_definitions(settings: Settings, resources: dict) -> dg.Definitions:
     pipeline = dg.Definitions(
         assets=[extract, build_reconciliation_asset(settings.extraction, specs),
                 build_outbox_asset(settings.sync_back), build_sink_asset(settings.sync_back),
+                build_field_updates_asset(settings.field_updates),
+                build_documents_asset(settings.documents),
                 build_sync_status_asset(objects)],
         asset_checks=build_quality_checks(settings.sync_back.checks, objects),
         jobs=[incremental_sync_job, reconciliation_job, sync_back_job, sync_status_job,

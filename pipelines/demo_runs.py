@@ -139,3 +139,25 @@ def print_summary(emulator) -> None:
     for task in tasks:
         print(f"  {task['task_id']}  {task['subject']!r} on {task['what_id']}, due "
               f"{task['activity_date']}: {task['reason']}")
+    _print_write_back(warehouse)
+
+
+def _print_write_back(warehouse) -> None:
+    """The other two sinks: field values written, and deal reviews attached as Files."""
+    if warehouse.table_exists("sync_back", "field_update_log"):
+        rows = warehouse.query("select object, record_id, field, before_value, after_value "
+                               "from sync_back.field_update_log where status = 'sent' "
+                               "order by logged_at desc, record_id limit 10")
+        print(f"\nfield updates written to Salesforce (latest {len(rows)}):")
+        for r in rows:
+            print(f"  {r['object']} {r['record_id']}.{r['field']}: {r['before_value']!r} -> "
+                  f"{r['after_value']!r}")
+    if warehouse.table_exists("sync_back", "deal_documents"):
+        rows = warehouse.query("select title, opportunity_id, content_document_id, "
+                               "content_version_id, byte_size from sync_back.deal_documents "
+                               "where status = 'sent' order by opportunity_id limit 5")
+        print(f"\ndeal reviews attached as Salesforce Files ({len(rows)}):")
+        for r in rows:
+            print(f"  {r['title']!r} on {r['opportunity_id']}: ContentVersion "
+                  f"{r['content_version_id']} ({r['byte_size']} bytes, PDF)")
+

@@ -9,7 +9,7 @@ from datetime import date
 
 import dagster as dg
 
-from assets.keys import DEALS_KEY, SYNC_BACK
+from assets.keys import DEALS_KEY, DOCUMENTS_KEY, SYNC_BACK
 from resources.clock import utc_now
 from resources.salesforce import SalesforceResource
 from resources.settings.documents import DocumentSettings
@@ -18,8 +18,6 @@ from resources.warehouse import WarehouseResource
 from .ledger import ensure_tables
 from .queue import queue_documents
 from .sink import AfterSend, DocumentSink
-
-DOCUMENTS_KEY = dg.AssetKey(["sync_back", "salesforce_deal_documents"])
 
 
 class DocumentsConfig(dg.Config):

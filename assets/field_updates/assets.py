@@ -6,7 +6,7 @@ on them in the same run keeps it from running at all. Off until field_updates.en
 
 import dagster as dg
 
-from assets.keys import DEALS_KEY, SYNC_BACK, object_key
+from assets.keys import DEALS_KEY, FIELD_UPDATES_KEY, SYNC_BACK, object_key
 from resources.salesforce import SalesforceResource
 from resources.settings.field_updates import FieldUpdateSettings
 from resources.warehouse import WarehouseResource
@@ -14,8 +14,6 @@ from resources.warehouse import WarehouseResource
 from .errors import FieldUpdateConfigError
 from .metadata import dry_run_metadata, run_metadata
 from .sink import AfterSend, FieldSink
-
-FIELD_UPDATES_KEY = dg.AssetKey([SYNC_BACK, "salesforce_field_updates"])
 
 
 def build_field_updates_asset(options: FieldUpdateSettings,

@@ -1,6 +1,8 @@
 """Bad mappings fail with the settings key named: structure at load (pydantic), and what the
 org and staging allow at the start of the run, before anything is sent."""
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -92,3 +94,18 @@ def test_a_formula_field_is_refused(emulator, duckdb_warehouse):
     assert ("field_updates.mappings[deal_signals].fields.Is_Large_Deal__c: "
             "Opportunity.Is_Large_Deal__c is a formula field") in \
         failure.step_failure_data.user_failure_data.description
+
+
+def test_the_documented_examples_load():
+    """dealsync.yaml's commented mappings, uncommented, are valid settings."""
+    import yaml
+
+    lines = (Path(__file__).resolve().parents[2] / "dealsync.yaml").read_text().splitlines()
+    start = lines.index("field_updates:")
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("# -----"))
+    block = [line for line in lines[start:end] if "mappings: []" not in line]
+    text = "\n".join(line.replace("  # ", "  ", 1) if line.startswith("  #   ") or
+                     line.startswith("  # mappings:") else line for line in block)
+    section = yaml.safe_load(text)["field_updates"]
+    mappings = Settings.model_validate({"field_updates": section}).field_updates.mappings
+    assert [m.name for m in mappings] == ["deal_health", "overdue_next_step"]

@@ -16,7 +16,8 @@ def _documented_section() -> dict:
     """The commented `sync_back:` block of dealsync.yaml, uncommented and parsed."""
     lines = (ROOT / "dealsync.yaml").read_text().splitlines()
     start = lines.index("# sync_back:")
-    block = [line[2:] for line in lines[start:] if line.startswith("# ")]
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("# -----"))
+    block = [line[2:] for line in lines[start:end] if line.startswith("# ")]
     return yaml.safe_load("\n".join(block))["sync_back"]
 
 

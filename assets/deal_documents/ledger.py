@@ -2,8 +2,9 @@
 before its insert, and recording its result with its log row in one transaction."""
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from assets.sync_back.ledger import GraceWindow
 from resources.clock import utc_now
 from resources.staging.connections import retry_on_ddl_race
 from transforms import sql
@@ -33,14 +34,7 @@ def ensure_tables(warehouse) -> None:
     retry_on_ddl_race(create)
 
 
-class DocumentLedger:
-    def __init__(self, warehouse, run_id: str, grace_seconds: int):
-        self.warehouse, self.run_id = warehouse, run_id
-        self.grace = timedelta(seconds=grace_seconds)
-
-    def _window(self) -> dict:
-        now = utc_now()
-        return {"now": now, "stale_before": now - self.grace}
+class DocumentLedger(GraceWindow):
 
     def due(self) -> tuple[list[dict], int]:
         """(documents to attach now, documents waiting for backoff or a grace period)."""

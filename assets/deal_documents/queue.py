@@ -5,24 +5,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from assets.sync_back.rules import period_label
+from assets.sync_back.rules import matching_deals, period_label
 from resources.clock import utc_now
 from resources.settings.documents import DocumentRule
 from transforms import sql
 
-from .keys import DocumentRuleError, doc_key, title
-
-
-def matching_deals(connection, rule: DocumentRule, today: date) -> list[dict]:
-    try:
-        return sql.rows(connection, "sync_back/select_rule_candidates", {"today": today},
-                        condition=rule.when)
-    except sa.exc.DBAPIError as exc:
-        raise DocumentRuleError(
-            f"documents.rules[{rule.name}].when could not run against warehouse.deals: "
-            f"{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}. Fix the expression (a "
-            "SQL boolean over warehouse.deals columns; :today is the run date), or check that "
-            "the deal warehouse has been built") from None
+from .keys import doc_key, title
 
 
 def queue_documents(warehouse, rules: list[DocumentRule], today: date) -> Counter:
@@ -36,7 +24,7 @@ def queue_documents(warehouse, rules: list[DocumentRule], today: date) -> Counte
                      "period": period_label(rule, today),
                      "title": title(rule, deal), "reason": f"rule {rule.name}: {rule.when}",
                      "now": now}
-                    for deal in matching_deals(connection, rule, today)]
+                    for deal in matching_deals(connection, rule, today, "documents.rules")]
             matched[rule.name] = len(rows)
             if rows:
                 connection.execute(sa.text(sql.statement("deal_documents/insert_document")), rows)

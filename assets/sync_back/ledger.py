@@ -38,7 +38,10 @@ OUTCOME_SCHEMA = pa.schema([
     ("uncertain", pa.bool_()), ("logged_at", pa.timestamp("us"))])
 
 
-class Ledger:
+class GraceWindow:
+    """A sink's bookkeeping for one run: rows claimed in flight less than `grace_seconds` ago
+    may belong to a send still running elsewhere, so they are not due yet."""
+
     def __init__(self, warehouse, run_id: str, grace_seconds: int):
         self.warehouse, self.run_id = warehouse, run_id
         self.grace = timedelta(seconds=grace_seconds)
@@ -46,6 +49,9 @@ class Ledger:
     def _window(self) -> dict:
         now = utc_now()
         return {"now": now, "stale_before": now - self.grace}
+
+
+class Ledger(GraceWindow):
 
     def due_rows(self) -> tuple[list[dict], int]:
         """(rows to send now, rows waiting for backoff or a grace period)."""

@@ -92,14 +92,16 @@ def task_row(rule: FollowUpRule, deal: dict, today: date) -> dict:
     }
 
 
-def matching_deals(connection: sa.Connection, rule: FollowUpRule, today: date) -> list[dict]:
-    """Rows of warehouse.deals for which the rule's `when` holds on `today`."""
+def matching_deals(connection: sa.Connection, rule, today: date,
+                   section: str = "sync_back.rules") -> list[dict]:
+    """Rows of warehouse.deals for which the rule's `when` holds on `today`; `section` is the
+    settings key the rule lives under (follow-up rules, document rules), for the error."""
     try:
         return sql.rows(connection, "sync_back/select_rule_candidates", {"today": today},
                         condition=rule.when)
     except sa.exc.DBAPIError as exc:
         raise RuleError(
-            f"sync_back.rules[{rule.name}].when could not run against warehouse.deals: "
+            f"{section}[{rule.name}].when could not run against warehouse.deals: "
             f"{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}. Fix the expression (a SQL "
             "boolean over warehouse.deals columns; :today is the run date), or check that "
             "the deal warehouse has been built") from None

@@ -11,39 +11,19 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import Strict
-from .sync_back import RULE_NAME, template_fields
+from .sync_back import DealRule, template_fields
 
 # Salesforce refuses JSON request bodies over 52,428,800 bytes; base64 adds a third, so files
 # over ~37 MB must go multipart. The default sends larger files multipart well before that.
 JSON_LIMIT_BYTES = 37_000_000
 
 
-class DocumentRule(Strict):
+class DocumentRule(DealRule):
     """One document rule: deals matching `when` get one review per `period`."""
 
-    name: str
-    # SQL boolean expression over warehouse.deals columns; :today is the run's UTC date.
-    when: str
     period: Literal["once", "day", "week", "month"] = "month"
     # File title; placeholders are warehouse.deals columns, e.g. {opportunity_name}.
     title: str = "Deal review {opportunity_name}"
-    enabled: bool = True
-
-    @field_validator("name")
-    @classmethod
-    def _key_safe_name(cls, value: str) -> str:
-        if not RULE_NAME.match(value):
-            raise ValueError("use 1-40 lowercase letters, digits or _ (it is part of each "
-                             "document's key), e.g. deal_review")
-        return value
-
-    @field_validator("when")
-    @classmethod
-    def _one_expression(cls, value: str) -> str:
-        if not value.strip() or ";" in value:
-            raise ValueError("give one SQL boolean expression over warehouse.deals columns "
-                             "(no ';'), e.g. \"not is_closed and amount >= 50000\"")
-        return value
 
     @field_validator("title")
     @classmethod

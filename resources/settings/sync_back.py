@@ -30,12 +30,35 @@ def template_fields(template: str) -> list[str]:
     return names
 
 
-class FollowUpRule(Strict):
-    """One follow-up rule: deals matching `when` get one Task per `period`."""
+class DealRule(Strict):
+    """What follow-up rules and document rules share: a name that is part of each write's key,
+    and `when`, a SQL condition over warehouse.deals."""
 
     name: str
     # SQL boolean expression over warehouse.deals columns; :today is the run's UTC date.
     when: str
+    enabled: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _key_safe_name(cls, value: str) -> str:
+        if not RULE_NAME.match(value):
+            raise ValueError("use 1-40 lowercase letters, digits or _ (it is part of the key "
+                             "that makes each write happen once), e.g. stale_deal")
+        return value
+
+    @field_validator("when")
+    @classmethod
+    def _one_expression(cls, value: str) -> str:
+        if not value.strip() or ";" in value:
+            raise ValueError("give one SQL boolean expression over warehouse.deals columns "
+                             "(no ';'), e.g. \"not is_closed and close_date < :today\"")
+        return value
+
+
+class FollowUpRule(DealRule):
+    """One follow-up rule: deals matching `when` get one Task per `period`."""
+
     subject: str
     description: str = ""
     # Why the Task is queued (dry-run shows it, the outbox keeps it); default: rule + `when`.
@@ -46,23 +69,6 @@ class FollowUpRule(Strict):
     task_subtype: str = "Task"
     link_contact: bool = True  # WhoId = the deal's primary contact, when it has one
     period: Literal["once", "day", "week", "month"] = "week"
-    enabled: bool = True
-
-    @field_validator("name")
-    @classmethod
-    def _key_safe_name(cls, value: str) -> str:
-        if not RULE_NAME.match(value):
-            raise ValueError("use 1-40 lowercase letters, digits or _ (it is part of each Task's "
-                             "sync key), e.g. stale_deal")
-        return value
-
-    @field_validator("when")
-    @classmethod
-    def _one_expression(cls, value: str) -> str:
-        if not value.strip() or ";" in value:
-            raise ValueError("give one SQL boolean expression over warehouse.deals columns "
-                             "(no ';'), e.g. \"not is_closed and close_date < :today\"")
-        return value
 
     @field_validator("subject", "description", "reason")
     @classmethod

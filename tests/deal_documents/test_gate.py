@@ -8,7 +8,6 @@ import pytest
 from salesforce_emulator.client import Control
 from salesforce_emulator.server import Emulator
 
-from assets.deal_documents.asset import build_documents_asset
 from assets.keys import MODE_TAG
 from pipelines.definitions import build_definitions
 from resources.settings import Settings
@@ -27,10 +26,9 @@ def org(tmp_path):
 
 
 def _tick(org, warehouse, settings):
-    """One incremental_sync run over the real definitions plus the document asset."""
+    """One incremental_sync run over the real definitions (the document asset among them)."""
     resources = {"salesforce": salesforce_for(org), "warehouse": warehouse}
-    defs = dg.Definitions.merge(build_definitions(settings, resources),
-                                dg.Definitions(assets=[build_documents_asset(settings.documents)]))
+    defs = build_definitions(settings, resources)  # the document asset is part of it
     return defs.resolve_job_def("incremental_sync").execute_in_process(
         partition_key=today_key(), tags={MODE_TAG: "incremental"}, raise_on_error=False)
 

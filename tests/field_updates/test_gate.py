@@ -1,51 +1,63 @@
-"""A failing blocking check upstream (on the deals) stops the field sink in the same run; a
-passing one lets it run. The deals asset here is a stand-in with the real key and a real
-blocking check; the sink, staging, emulator and warehouse are the real ones."""
+"""The field sink in the real incremental_sync run, after the deal warehouse and its checks: a
+failing blocking check (a negative amount fails the deals suite) stops it in that run, and once
+the data is fixed the next tick writes the value. The mapping reads warehouse.deals itself."""
+
+import time
 
 import dagster as dg
 import pytest
+from salesforce_emulator.client import Control
 
-from assets.keys import DEALS_KEY
-from tests.support.pipeline import salesforce_for
+from assets.keys import MODE_TAG
+from pipelines.definitions import build_definitions
+from resources.settings import Settings
+from tests.deal_documents.support import LICENSED
+from tests.deal_warehouse.support import warehouse_settings
+from tests.support.pipeline import salesforce_for, today_key
 
-from .support import NODE, desired, opportunities, settings_with, stage, state
+from .support import NODE, opportunities, settings_with, stage, state
 
-pytestmark = pytest.mark.slow  # real extraction + emulator per test
+pytestmark = pytest.mark.slow  # real extraction, dbt and emulator per test
 
-
-def _deals(passed: bool) -> dg.AssetsDefinition:
-    @dg.asset(key=DEALS_KEY, check_specs=[dg.AssetCheckSpec("amounts_not_negative",
-                                                            asset=DEALS_KEY, blocking=True)])
-    def deals():
-        yield dg.MaterializeResult()
-        yield dg.AssetCheckResult(check_name="amounts_not_negative", passed=passed,
-                                  severity=dg.AssetCheckSeverity.ERROR,
-                                  metadata={"unexpected_count": 0 if passed else 1})
-    return deals
+QUERY = ("select opportunity_id, 'Call Hank' as next_step from warehouse.deals "
+         "where opportunity_name = 'Globex - Renewal'")
 
 
-def _run(emulator, warehouse, passed: bool) -> dg.ExecuteInProcessResult:
-    from assets.field_updates.assets import build_field_updates_asset
-    return dg.materialize([_deals(passed), build_field_updates_asset(
-        settings_with().field_updates)], resources={"salesforce": salesforce_for(emulator),
-                                                     "warehouse": warehouse},
-        raise_on_error=False)
+def _settings() -> Settings:
+    """Licensed owners, so the renewal is a deal the checks see; one NextStep mapping."""
+    base = warehouse_settings(licensed=LICENSED).model_dump()
+    base["field_updates"] = settings_with({"NextStep": {"column": "next_step"}},
+                                          query=QUERY).field_updates.model_dump()
+    return Settings.model_validate(base)
+
+
+def _tick(emulator, warehouse, settings) -> dg.ExecuteInProcessResult:
+    time.sleep(1.1)  # a tick reads up to the current second: let the change fall inside it
+    defs = build_definitions(settings, {"salesforce": salesforce_for(emulator),
+                                        "warehouse": warehouse})
+    return defs.resolve_job_def("incremental_sync").execute_in_process(
+        partition_key=today_key(), tags={MODE_TAG: "incremental"}, raise_on_error=False)
 
 
 def test_a_failing_blocking_check_stops_the_field_sink(emulator, warehouse):
-    stage(emulator, warehouse)
+    settings = _settings()
+    stage(emulator, warehouse, settings=settings)
     renewal = opportunities(emulator)["Globex - Renewal"]
-    desired(warehouse, [{"opportunity_id": renewal["Id"], "next_step": "Call Hank"}])
+    control = Control(emulator.base_url, emulator.ca_path)
+    control.update("Opportunity", renewal["Id"], {"Amount": -50.0})
 
-    blocked = _run(emulator, warehouse, passed=False)
+    blocked = _tick(emulator, warehouse, settings)
 
     assert not blocked.success
+    deals = {e.asset_key.to_user_string(): e for e in blocked.get_asset_check_evaluations()}[
+        "deal_warehouse/deals"]
+    assert (deals.passed, deals.severity) == (False, dg.AssetCheckSeverity.ERROR)
     assert blocked.asset_materializations_for_node(NODE) == []
     assert opportunities(emulator)["Globex - Renewal"]["NextStep"] is None
-    assert warehouse.query("select count(*) as n from information_schema.tables where "
-                           "table_name = 'field_update_state'")[0]["n"] == 0  # never started
+    assert not warehouse.table_exists("sync_back", "field_update_state")  # never started
 
-    passing = _run(emulator, warehouse, passed=True)
+    control.update("Opportunity", renewal["Id"], {"Amount": 50_000.0})
+    passing = _tick(emulator, warehouse, settings)
 
     assert passing.success
     assert opportunities(emulator)["Globex - Renewal"]["NextStep"] == "Call Hank"

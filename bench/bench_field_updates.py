@@ -12,13 +12,12 @@ must cost 0 calls; the first run at most 60 for 10,000 records.
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.bench_sink import start_emulator
 from pipelines.process_exit import run_and_exit
 
 SETTINGS = "extraction:\n  start_date: 30 days ago\n  safety_lag_minutes: 0\n"
@@ -42,16 +41,6 @@ def org(rows: int) -> dict:
                          "CreatedDate": created} for i in range(rows)]}
 
 
-def start_emulator(org_path: Path, port: int, state: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "salesforce_emulator", "serve", "--org",
-                             str(org_path), "--port", str(port), "--state-dir", str(state)],
-                            stdout=subprocess.PIPE, text=True)
-    for line in proc.stdout:
-        if line.startswith("Salesforce emulator listening"):
-            return proc
-    raise RuntimeError("emulator did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -70,7 +59,7 @@ def main() -> None:
     from resources.warehouse import WarehouseResource
     from tests.support.pipeline import RemoteEmulator, extract, salesforce_for
 
-    proc = start_emulator(work / "org.json", args.port, work / "emu")
+    proc = start_emulator(work / "org.json", args.port, str(work / "emu"))
     try:
         emu = RemoteEmulator(f"https://127.0.0.1:{args.port}", str(work / "emu" / "ca.pem"))
         control = Control(emu.base_url, emu.ca_path)

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import Strict
-from .sync_back import DealRule, template_fields
+from .sync_back import DealRule, check_unique_names, template_fields
 
 # Salesforce refuses JSON request bodies over 52,428,800 bytes; base64 adds a third, so files
 # over ~37 MB must go multipart. The default sends larger files multipart well before that.
@@ -55,9 +55,5 @@ class DocumentSettings(Strict):
 
     @model_validator(mode="after")
     def _unique_rule_names(self) -> "DocumentSettings":
-        names = [rule.name for rule in self.rules]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"documents.rules names must be unique (they are part of each "
-                             f"document's key): {', '.join(duplicates)}")
+        check_unique_names(self.rules, "documents.rules names")
         return self

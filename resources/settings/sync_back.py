@@ -56,6 +56,15 @@ class DealRule(Strict):
         return value
 
 
+def check_unique_names(rules: list[DealRule], what: str) -> None:
+    """Rule names are part of each write's key, so two rules may not share one."""
+    names = [rule.name for rule in rules]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"{what} must be unique (they are part of each write's key): "
+                         f"{', '.join(duplicates)}")
+
+
 class FollowUpRule(DealRule):
     """One follow-up rule: deals matching `when` get one Task per `period`."""
 
@@ -152,11 +161,7 @@ class SyncBackSettings(Strict):
                 f"key_field ({self.key_field}) must equal external_id_field "
                 f"({self.external_id_field}): the sink upserts by the key. Set both to the same "
                 "field, or remove external_id_field to create Tasks and look them up by key")
-        names = [rule.name for rule in self.rules]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"rule names must be unique (they are part of the sync key): "
-                             f"{', '.join(duplicates)}")
+        check_unique_names(self.rules, "rule names")
         return self
 
     @property

@@ -156,3 +156,17 @@ def test_bad_fixtures_name_object_record_and_field(tmp_path, records, message):
 def test_missing_path_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="no such fixture"):
         load_fixture(Store(), tmp_path / "absent.json")
+
+
+def test_undated_records_are_visible_to_a_read_in_the_loading_second(tmp_path):
+    """A window ends at the current second, exclusive: records loaded in that same second would be
+    missed by a backfill started at once (it flaked on a fast CI machine), so they are stamped a
+    second before."""
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps({"User": [USER]}), encoding="utf-8")
+    store = Store()
+    load_fixture(store, path)
+    window_end = store.stamp()  # the second a backfill started now would stop at
+    (created, stamp), = store.con.execute(
+        'SELECT "CreatedDate", "SystemModstamp" FROM "User"').fetchall()
+    assert created == stamp < window_end

@@ -9,8 +9,10 @@ with whole seconds, as Salesforce keeps them.
 A record may omit Id (minted after any Id already in the store or the fixture), IsDeleted
 (false), CreatedById/LastModifiedById (the fixture's first user) and the system timestamps: a
 missing one takes the nearest given one in CreatedDate <= LastModifiedDate <= SystemModstamp, or
-`now` (default: the store's clock) when none is given. Deleted records (IsDeleted true) are also
-logged in _deleted_log at their SystemModstamp.
+`now` when none is given. `now` defaults to one second before the store's clock: a fixture states
+the org as it stands when served, so a read whose window ends at the current second (windows are
+half-open, and Salesforce's stamps have whole seconds) already sees every record. Deleted
+records (IsDeleted true) are also logged in _deleted_log at their SystemModstamp.
 
 `"_ref": "name"` labels a record; `"@name"` in a reference field of any record points at it,
 forward references included (all Ids are assigned before the first insert). Records go through
@@ -23,7 +25,7 @@ object, the record (index and _ref) and the field, and leaves the store untouche
 
 import csv
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import ids
@@ -60,10 +62,10 @@ def load_fixture(store: Store, path: str | Path, now: datetime | None = None) ->
     refs = _assign_ids(store, records)
     _resolve_refs(records, refs)
     with store.lock:
+        stamp = _utc(now) if now else store.stamp() - timedelta(seconds=1)
         first_user = next((r.values["Id"] for r in records if r.obj.name == "User"),
                           store.default_user_id())
         for record in records:
-            stamp = _utc(now) if now else store.stamp()
             _default_times(record, stamp)
             store.insert(record.obj, record.values, user_id=first_user, stamp=stamp)
             if record.values.get("IsDeleted"):

@@ -1,38 +1,24 @@
 """A document sink killed between the ContentVersion insert and the local commit: the re-run
 finds the file by its key (ReasonForChange) and records it; Salesforce holds exactly one."""
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+
+from tests.support.crash import KILLED, run_killed
 
 from .support import build_warehouse, ledger, log, run_documents, settings_with, versions
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _warehouse_spec(warehouse) -> dict:
-    if warehouse.engine == "duckdb":
-        return {"engine": "duckdb", "duckdb_path": warehouse.duckdb_path}
-    return {"engine": "postgres", "postgres_url": warehouse.postgres_url}
-
 
 def test_sink_killed_after_the_insert_attaches_the_document_once(emulator, warehouse, control,
                                                                  rule_name):
     build_warehouse(emulator, warehouse)
-    spec = {"base_url": emulator.base_url, "ca_path": str(emulator.ca_path),
-            "warehouse": _warehouse_spec(warehouse), "rule": rule_name}
 
-    crashed = subprocess.run([sys.executable, "-m", "tests.deal_documents.crash_documents",
-                              json.dumps(spec)], cwd=ROOT, capture_output=True, text=True,
-                             timeout=120)
+    crashed = run_killed("tests.deal_documents.crash_documents", emulator, warehouse,
+                         rule=rule_name)
 
     assert crashed.returncode == -9, crashed.stdout + crashed.stderr
-    assert "killing the sink" in crashed.stdout
+    assert KILLED in crashed.stdout
     (written,) = versions(emulator, rule_name)                   # Salesforce has it...
     assert [r["status"] for r in ledger(warehouse, rule_name).values()] == ["in_flight"]
     assert log(warehouse, rule_name) == []                       # ...the warehouse does not

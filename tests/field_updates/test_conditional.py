@@ -4,8 +4,9 @@ the record changed since it was staged; the sink then reads the record and decid
 import pytest
 from salesforce_emulator.client import Control
 
+from tests.support.crash import run_killed
+
 from .support import desired, log, opportunities, run_fields, settings_with, stage, state
-from .test_crash import _kill_after_patch
 
 pytestmark = pytest.mark.slow  # real extraction + emulator per test
 
@@ -52,7 +53,7 @@ def test_a_single_record_killed_after_its_patch_is_not_written_again(emulator,
     desired(warehouse, [{"opportunity_id": renewal, "next_step": "Call Hank"}])
     control = Control(emulator.base_url, emulator.ca_path)
     control.reset_counters()
-    assert _kill_after_patch(emulator, warehouse).returncode == -9
+    assert run_killed("tests.field_updates.crash_fields", emulator, warehouse).returncode == -9
     assert control.counters()["by_kind"]["rest"] == 1
 
     control.reset_counters()

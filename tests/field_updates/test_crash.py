@@ -1,32 +1,20 @@
 """A sink killed between the PATCH and the commit: the next run finds the values already in
 Salesforce, records them as sent, and writes nothing again (exactly one PATCH per record)."""
 
-import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from salesforce_emulator.client import Control
 
+from tests.support.crash import KILLED, run_killed
+
 from .support import desired, log, opportunities, run_fields, settings_with, stage, state
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def _spec(warehouse) -> dict:
-    if warehouse.engine == "duckdb":
-        return {"engine": "duckdb", "duckdb_path": warehouse.duckdb_path}
-    return {"engine": "postgres", "postgres_url": warehouse.postgres_url}
-
-
-def _kill_after_patch(emulator, warehouse) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tests.field_updates.crash_fields", json.dumps(
-            {"base_url": emulator.base_url, "ca_path": str(emulator.ca_path),
-             "warehouse": _spec(warehouse)})],
-        cwd=ROOT, capture_output=True, text=True, timeout=180)
+def kill_after_patch(emulator, warehouse) -> subprocess.CompletedProcess:
+    return run_killed("tests.field_updates.crash_fields", emulator, warehouse)
 
 
 def test_killed_after_the_patch_each_record_is_updated_once(emulator, warehouse):
@@ -38,10 +26,10 @@ def test_killed_after_the_patch_each_record_is_updated_once(emulator, warehouse)
     control = Control(emulator.base_url, emulator.ca_path)
     control.reset_counters()
 
-    crashed = _kill_after_patch(emulator, warehouse)
+    crashed = kill_after_patch(emulator, warehouse)
 
     assert crashed.returncode == -9, crashed.stdout + crashed.stderr
-    assert "killing the sink" in crashed.stdout
+    assert KILLED in crashed.stdout
     assert control.counters()["by_kind"]["composite"] == 1        # Salesforce has them...
     assert [opportunities(emulator)[n]["NextStep"] for n in (
         "Globex - Renewal", "Globex - Expansion", "Globex - Pilot")] == ["Step 0", "Step 1",
@@ -67,7 +55,7 @@ def test_a_crash_that_staging_caught_up_with_is_settled_without_a_call(emulator,
     stage(emulator, warehouse)
     renewal = opportunities(emulator)["Globex - Renewal"]["Id"]
     desired(warehouse, [{"opportunity_id": renewal, "next_step": "Call Hank"}])
-    assert _kill_after_patch(emulator, warehouse).returncode == -9
+    assert kill_after_patch(emulator, warehouse).returncode == -9
     stage(emulator, warehouse, tick=True)  # the next tick stages our write
     control = Control(emulator.base_url, emulator.ca_path)
     control.reset_counters()

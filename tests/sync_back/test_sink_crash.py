@@ -2,12 +2,11 @@
 Task per row, whether the key is kept in the Task's Description (no custom field), in a key
 field, or in an External ID field (upserts)."""
 
-import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+
+from tests.support.crash import KILLED, run_killed
 
 from .support import (
     PATHS,
@@ -23,20 +22,9 @@ from .support import (
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _warehouse_spec(warehouse) -> dict:
-    if warehouse.engine == "duckdb":
-        return {"engine": "duckdb", "duckdb_path": warehouse.duckdb_path}
-    return {"engine": "postgres", "postgres_url": warehouse.postgres_url}
-
 
 def _kill_sink_after_write(emulator, warehouse, options: dict) -> subprocess.CompletedProcess:
-    spec = {"base_url": emulator.base_url, "ca_path": str(emulator.ca_path),
-            "warehouse": _warehouse_spec(warehouse), "sync_back": options}
-    return subprocess.run([sys.executable, "-m", "tests.sync_back.crash_sink", json.dumps(spec)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return run_killed("tests.sync_back.crash_sink", emulator, warehouse, sync_back=options)
 
 
 @pytest.mark.parametrize("engine, path", [("duckdb", "description"), ("postgres", "description"),
@@ -51,7 +39,7 @@ def test_sink_killed_after_the_write_leaves_no_duplicate(emulator, control, pref
     crashed = _kill_sink_after_write(emulator, warehouse, PATHS[path])
 
     assert crashed.returncode == -9, crashed.stdout + crashed.stderr
-    assert "killing the sink" in crashed.stdout
+    assert KILLED in crashed.stdout
     assert len(salesforce_tasks(emulator, prefix)) == 5           # Salesforce has them...
     assert {r["sync_status"] for r in outbox(warehouse, prefix).values()} == {"in_flight"}
     assert log(warehouse, prefix) == []                           # ...the warehouse does not

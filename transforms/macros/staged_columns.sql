@@ -43,16 +43,26 @@ where 1 = 0
 {#- {column: type as the database reports it} of a relation; {} when it does not exist (and
     while dbt parses, when nothing is read from the database). -#}
 {%- set found = {} -%}
-{%- if execute -%}
-  {%- set existing = adapter.get_relation(relation.database, relation.schema,
-                                          relation.identifier) -%}
-  {%- if existing is not none -%}
-    {%- for column in adapter.get_columns_in_relation(existing) -%}
-      {%- do found.update({column.name | lower: column.dtype}) -%}
-    {%- endfor -%}
-  {%- endif -%}
+{%- if execute and staged_relation_exists(relation) -%}
+  {%- for column in adapter.get_columns_in_relation(relation) -%}
+    {%- do found.update({column.name | lower: column.dtype}) -%}
+  {%- endfor -%}
 {%- endif -%}
 {%- do return(found) -%}
+{% endmacro %}
+
+
+{% macro staged_relation_exists(relation) %}
+{#- dbt caches only the schemas it builds into; it lists staging on first use, and marks the
+    schema cached with its first relation. A model thread that looks while another is still
+    filling the cache sees part of the list: a staged table that exists read as missing, and
+    the run failed "staging.<table> does not exist" (PostgreSQL, two threads). So a miss is
+    confirmed against the database, uncached. -#}
+{%- if adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+  {%- do return(true) -%}
+{%- endif -%}
+{%- set listed = list_relations_without_caching(relation.without_identifier()) -%}
+{%- do return(relation.identifier | lower in listed.columns['name'].values() | map('lower') | list) -%}
 {% endmacro %}
 
 

@@ -48,7 +48,7 @@ test-ops: install chromium
 	$(PY) -m pytest -q tests/ops
 
 # Chaos against the whole deployment (faults, kills, late commits, poison records, then the
-# reconciliation), once per engine, about 70 minutes each (46 rounds); not part of `make test`.
+# reconciliation), once per engine, about 35 minutes each (50 rounds); not part of `make test`.
 # Figures: bench/out/chaos-<engine>.json, quoted in bench/RESULTS.md. CHAOS_ENGINES=duckdb
 # runs one engine.
 chaos: install

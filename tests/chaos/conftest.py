@@ -2,7 +2,7 @@
 driver makes every change), a PostgreSQL-backed Dagster instance with the deployment's run
 launcher and run monitoring, a code server, webserver and daemon running the production code
 location, and the engine's warehouse. `make chaos` runs it; `make test` does not (it takes
-about 70 minutes per engine), so its figures go to bench/RESULTS.md.
+about 35 minutes per engine at 50 rounds), so its figures go to bench/RESULTS.md.
 """
 
 import os

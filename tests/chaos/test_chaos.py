@@ -28,7 +28,7 @@ from .verify import compare_deals, compare_staging, compare_tasks
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(4 * 3600)]
 
-ROUNDS = int(os.environ.get("CHAOS_ROUNDS", "46"))
+ROUNDS = int(os.environ.get("CHAOS_ROUNDS", "50"))  # 50: 381 and 368 faults measured
 KILL_MID_EXTRACTION = {3, 8, 13, 21}
 KILL_MID_TASK_WRITE = {5, 11, 27}
 ROUND_TIMEOUT_S = 900

@@ -98,8 +98,14 @@ def invoke(warehouse, args: list[str], callbacks=(), project_dir: Path = PROJECT
         nodes.append(NodeOutcome(node.unique_id, str(node.resource_type), node.name,
                                  str(node_result.status), node_result.message,
                                  node_result.failures, float(node_result.execution_time or 0)))
-    error = str(result.exception) if result.exception else None
+    error = describe_exception(result.exception) if result.exception else None
     return DbtOutcome(bool(result.success), nodes, error)
+
+
+def describe_exception(exception: BaseException) -> str:
+    """dbt's exception as text; one with no message (an interrupt: the run was terminated
+    from the UI or by SIGTERM) is named, so the failure does not read as an empty reason."""
+    return str(exception).strip() or f"interrupted ({type(exception).__name__})"
 
 
 def release_duckdb() -> None:

@@ -1,12 +1,14 @@
 """The dbt project itself: an analyst's model becomes an asset and builds, the data
 dictionary comes from dbt docs, and custom-field rules fail with the setting to fix."""
 
+import _thread
 import shutil
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from assets.deal_warehouse import dbt_run
 from assets.deal_warehouse.asset import build_warehouse_asset
 from assets.deal_warehouse.docs import generate
 from assets.deal_warehouse.project import PROJECT_DIR
@@ -90,3 +92,25 @@ def test_a_custom_rule_of_the_wrong_type_names_the_setting(rules_org, rule, fix)
     rules_org._last = (None, None)
     assert not result.success
     assert fix in str(result.failure_data_for_node("deal_warehouse").error)
+
+
+def test_an_interrupted_build_says_it_was_interrupted(rules_org):
+    """Terminating a run (the UI's Terminate, or SIGTERM) interrupts dbt in the main thread with
+    an exception that has no message; the step's failure must still say why, not end in an
+    empty reason. interrupt_main() delivers that interrupt while dbt runs its first model."""
+    sent = []
+
+    def interrupt(event):
+        if event.info.name == "NodeStart" and not sent:
+            sent.append(event.info.name)
+            _thread.interrupt_main()
+
+    dbt_run.OBSERVERS.append(interrupt)
+    try:
+        result = transform(rules_org.warehouse, warehouse_settings(), raise_on_error=False)
+    finally:
+        dbt_run.OBSERVERS.remove(interrupt)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    message = failure.step_failure_data.error.message
+    assert "dbt did not build the deal warehouse" in message
+    assert "interrupted" in message and ": ." not in message

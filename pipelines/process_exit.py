@@ -1,6 +1,7 @@
 """Leave a command without interpreter teardown, where DuckDB 2.0's bindings print pages of
 spurious "nanobind: leaked" lines that bury what the command just printed."""
 
+import multiprocessing.util
 import os
 import sys
 import traceback
@@ -9,6 +10,10 @@ from typing import NoReturn
 
 
 def exit_now(status: int) -> NoReturn:
+    # multiprocessing's own exit step, which os._exit skips: it releases the locks dbt makes
+    # from its "spawn" context, or Python's resource tracker warns of "leaked semaphore
+    # objects" after the command's last line.
+    multiprocessing.util._exit_function()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)

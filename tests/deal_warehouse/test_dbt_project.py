@@ -110,6 +110,7 @@ def test_an_interrupted_build_says_it_was_interrupted(rules_org):
         result = transform(rules_org.warehouse, warehouse_settings(), raise_on_error=False)
     finally:
         dbt_run.OBSERVERS.remove(interrupt)
+        rules_org._last = (None, None)  # the shared org's next build starts afresh
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     message = failure.step_failure_data.error.message
     assert "dbt did not build the deal warehouse" in message

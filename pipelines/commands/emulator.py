@@ -12,8 +12,11 @@ MODULE = "salesforce_emulator"
 
 
 def add_parser(commands) -> None:
+    # No options of its own: prefix "+" makes argparse pass even a leading `--help` on to the
+    # emulator (a REMAINDER argument cannot start with an option string).
     parser = commands.add_parser("emulator", help="run the local Salesforce emulator (dev tool)",
-                                 description=__doc__.splitlines()[0], add_help=False)
+                                 description=__doc__.splitlines()[0], add_help=False,
+                                 prefix_chars="+")
     parser.add_argument("arguments", nargs=argparse.REMAINDER,
                         help="passed to the emulator, e.g. `serve --port 8443`")
     parser.set_defaults(run=run)

@@ -25,12 +25,6 @@ from .settings_vars import licensed_rows, settings_fingerprint, settings_vars
 
 EPOCH = datetime(1970, 1, 1)
 SCOPE_MODEL = "int_deal_scope"
-# Models whose every input (the settings) is in the build fingerprint: an incremental run,
-# which happens only while that fingerprint is unchanged, would rebuild them row for row, so it
-# skips them (dbt's cost is per model, about 0.1 s each). Not `stages`, though its inputs are
-# fingerprinted too: the deals quality check depends on it, and Dagster skips a step whose
-# upstream asset a run did not materialize.
-UNCHANGED_WHEN_INCREMENTAL = ("licensed_users", "stage_mapping", "deal_filter_values")
 _log = logging.getLogger("dealsync.warehouse")
 
 
@@ -100,7 +94,6 @@ def run_warehouse(warehouse, settings, *, models: list[str], full_rebuild: bool 
                 "extra_scope": extra}
     args = ["build", "--vars", json.dumps(dbt_vars)]
     if mode == "incremental":
-        models = [m for m in models if m not in UNCHANGED_WHEN_INCREMENTAL]
         if not settings.warehouse.dbt_tests_on_incremental_runs:
             args += ["--exclude-resource-type", "test"]
     args += ["--select", *models]

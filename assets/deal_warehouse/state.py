@@ -24,8 +24,8 @@ SOURCE_TABLES = ("user", "opportunity_stage", "record_type", "opportunity", "opp
                  "account", "contact", "opportunity_contact_role", "task", "event",
                  "email_message")
 REQUIRED_TABLES = ("user", "opportunity_stage", "opportunity")
-# Every column the stages model reads: with the settings, they decide the models an incremental
-# run leaves alone (run.UNCHANGED_WHEN_INCREMENTAL).
+# Every column the stages model reads: with the settings, they are the build fingerprint, and a
+# change to it makes the next run a full rebuild.
 STAGE_COLUMNS = ("api_name", "master_label", "is_active", "sort_order", "is_closed", "is_won",
                  "forecast_category", "default_probability", "is_deleted", "_hard_deleted_at")
 # PostgreSQL lookups incremental runs make (DuckDB scans; its indexes slow bulk loads).

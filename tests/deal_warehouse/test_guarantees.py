@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from salesforce_emulator.client import Control
 
 from assets.deal_warehouse import dbt_run
+from assets.deal_warehouse.asset import build_warehouse_asset
 from tests.support.pipeline import extract, suite_settings
 
 from .support import by_id, ids_by_name, metadata, rows, transform, warehouse_settings
@@ -179,3 +180,16 @@ def test_the_step_holds_no_warehouse_connection_while_dbt_runs(org):
              org.warehouse.duckdb_path], capture_output=True, text=True, timeout=60)
         assert probe.returncode == 0, probe.stderr
         assert int(probe.stdout) == len(by_id(org.warehouse, "deals"))
+
+
+def test_an_incremental_run_materializes_every_model_it_selects(org):
+    """A backfill that targets the deal models is marked failed in the UI when its run leaves a
+    selected model without a materialization (Dagster: "partitions with no materialization
+    status"), as happened when incremental runs skipped the settings models."""
+    settings = warehouse_settings(EVERYONE)
+    transform(org.warehouse, settings)
+    result = _tick(org, settings)
+    assert metadata(result, "deals")["mode"] == "incremental"
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    selected = set(build_warehouse_asset(settings).keys)
+    assert selected - materialized == set()
